@@ -1,0 +1,38 @@
+"""Write every ``#| export`` cell of ``notebooks/*.ipynb`` into ``prdqn_helpers/``.
+
+The notebooks are the single source of truth. Run this after editing an exported cell::
+
+    .venv/bin/python tools/export_notebooks.py
+
+``tests/test_export_sync.py`` runs the same export into a temporary copy of the
+repository and fails when the committed package differs from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from nbdev.export import nb_export
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def export_notebooks(root: Path = ROOT) -> list[Path]:
+    """Export ``root/notebooks/*.ipynb`` into ``root/prdqn_helpers``; return the notebooks read."""
+    notebooks = sorted((root / "notebooks").glob("*.ipynb"))
+    for notebook in notebooks:
+        nb_export(str(notebook), lib_path=str(root / "prdqn_helpers"))
+    return notebooks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
+    args = parser.parse_args()
+    for notebook in export_notebooks(args.root):
+        print(f"exported {notebook.relative_to(args.root)}")
+
+
+if __name__ == "__main__":
+    main()
