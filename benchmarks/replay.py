@@ -1,0 +1,246 @@
+"""Time and size our replay buffers against the original notebook's memory and cpprb.
+
+One training step of prioritized replay is ``sample(64)`` followed by ``update_priorities`` of
+the 64 sampled slots. This script times that step with a full buffer of 10^6 CartPole-sized
+transitions (4 float32 per observation) for:
+
+- ``PrioritizedReplayBuffer`` (ours, ``prdqn_helpers.replay``);
+- the original notebook's memory (``benchmarks/original_notebook.py``: its algorithm and costs,
+  including re-stacking the sampled tuples into arrays, which its training step did);
+- cpprb's ``PrioritizedReplayBuffer`` (C++), if installed (``pip install -r benchmarks/requirements.txt``);
+
+and the uniform ``ReplayBuffer`` for reference. It also times adding one transition, and
+measures the memory per stored transition of each buffer in a fresh process (resident memory
+after filling, minus before). It prints times and ratios measured in the same run.
+
+Usage::
+
+    .venv/bin/python benchmarks/replay.py                  # capacity 10^6 (about a minute)
+    .venv/bin/python benchmarks/replay.py --capacity 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import gc
+import subprocess
+import sys
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from original_notebook import OriginalMemory, restack  # noqa: E402
+
+from prdqn_helpers.replay import PrioritizedReplayBuffer, ReplayBuffer  # noqa: E402
+
+try:
+    import cpprb
+except ImportError:  # optional
+    cpprb = None
+
+OBS_DIM, BATCH, ALPHA, BETA, EPS = 4, 64, 0.6, 0.4, 1e-6
+
+
+def cartpole_like(capacity: int, seed: int = 0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return dict(
+        obs=rng.standard_normal((capacity, OBS_DIM), dtype=np.float32),
+        act=rng.integers(0, 2, capacity),
+        rew=np.ones(capacity, np.float32),
+        next_obs=rng.standard_normal((capacity, OBS_DIM), dtype=np.float32),
+        done=rng.random(capacity) < 0.02,
+        td=rng.exponential(1.0, capacity),
+    )
+
+
+# ---- building each buffer, full ------------------------------------------------------------------
+def build_ours(data: dict, uniform: bool = False) -> ReplayBuffer:
+    capacity = len(data["act"])
+    buffer = ReplayBuffer(capacity, (OBS_DIM,)) if uniform else PrioritizedReplayBuffer(capacity, (OBS_DIM,), ALPHA, EPS)
+    buffer.add_batch(data["obs"], data["act"], data["rew"], data["next_obs"], data["done"])
+    buffer.update_priorities(np.arange(capacity), data["td"])
+    return buffer
+
+
+def build_cpprb(data: dict):
+    capacity = len(data["act"])
+    env_dict = {"obs": {"shape": OBS_DIM}, "act": {"dtype": np.int64}, "rew": {}, "next_obs": {"shape": OBS_DIM}, "done": {}}
+    buffer = cpprb.PrioritizedReplayBuffer(capacity, env_dict, alpha=ALPHA, eps=EPS)
+    buffer.add(obs=data["obs"], act=data["act"], rew=data["rew"], next_obs=data["next_obs"], done=data["done"],
+               priorities=data["td"] + EPS)
+    return buffer
+
+
+def build_original(data: dict) -> OriginalMemory:
+    """Fill the original memory as ``store`` would, but without its O(capacity) scan per insertion
+    (10^6 scans of 10^6 leaves would take hours): leaves and data written directly, sums rebuilt."""
+    capacity = len(data["act"])
+    memory = OriginalMemory(capacity, seed=0)
+    tree = memory.tree
+    for i in range(capacity):  # the original kept one Python tuple per transition
+        tree.data[i] = (data["obs"][i].copy(), int(data["act"][i]), float(data["rew"][i]),
+                        data["next_obs"][i].copy(), bool(data["done"][i]))
+    leaves = np.power(np.minimum(data["td"] + 0.1, 1.0), memory.a)  # its batch_update's priorities
+    tree.tree[capacity - 1:] = leaves
+    # Internal node k (heap layout) = sum of its children 2k+1 and 2k+2. Children are one level
+    # deeper, so computing the levels from the deepest up gives every sum from finished children.
+    for depth in range((capacity - 1).bit_length() - 1, -1, -1):  # depth of node k: bit_length(k+1) - 1
+        nodes = np.arange(2**depth - 1, min(2 ** (depth + 1) - 1, capacity - 1))
+        tree.tree[nodes] = tree.tree[2 * nodes + 1] + tree.tree[2 * nodes + 2]
+    tree.write = 0
+    return memory
+
+
+# ---- timing ----------------------------------------------------------------------------------------
+def per_call(step, repeats: int, blocks: int = 5) -> float:
+    """Median over ``blocks`` of the mean time of ``repeats`` calls (seconds)."""
+    step()  # warm-up
+    times = []
+    for _ in range(blocks):
+        start = time.perf_counter()
+        for _ in range(repeats):
+            step()
+        times.append((time.perf_counter() - start) / repeats)
+    return float(np.median(times))
+
+
+def time_ours(buffer: ReplayBuffer, repeats: int) -> float:
+    rng = np.random.default_rng(1)
+    errors = np.random.default_rng(2).exponential(1.0, (1024, BATCH)).astype(np.float32)
+    k = [0]
+
+    def step() -> None:
+        batch = buffer.sample(BATCH, beta=BETA, rng=rng)
+        buffer.update_priorities(batch.indices, errors[k[0] % 1024])
+        k[0] += 1
+
+    return per_call(step, repeats)
+
+
+def time_cpprb(buffer, repeats: int) -> float:
+    errors = np.random.default_rng(2).exponential(1.0, (1024, BATCH))
+    k = [0]
+
+    def step() -> None:
+        batch = buffer.sample(BATCH, beta=BETA)
+        buffer.update_priorities(batch["indexes"], errors[k[0] % 1024] + EPS)
+        k[0] += 1
+
+    return per_call(step, repeats)
+
+
+def time_original(memory: OriginalMemory, repeats: int) -> float:
+    errors = np.random.default_rng(2).exponential(1.0, (1024, BATCH))
+    k = [0]
+
+    def step() -> None:
+        batch, tree_idx, weights = memory.sample(BATCH)
+        restack(batch)  # its training step turned the tuples into arrays for every batch
+        memory.batch_update(tree_idx, errors[k[0] % 1024])
+        k[0] += 1
+
+    return per_call(step, repeats, blocks=3)
+
+
+def time_add(add, repeats: int, blocks: int = 5) -> float:
+    return per_call(add, repeats, blocks)
+
+
+# ---- memory (in a fresh process) -------------------------------------------------------------------
+def rss_bytes() -> int:
+    """Resident memory of this process, after giving freed heap memory back to the system."""
+    ctypes.CDLL("libc.so.6").malloc_trim(0)  # else freed temporaries of the fill would count
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def measure_memory(kind: str, capacity: int) -> None:
+    data = cartpole_like(capacity)
+    gc.collect()
+    before = rss_bytes()
+    builder = {"ours": build_ours, "ours-uniform": lambda d: build_ours(d, uniform=True),
+               "cpprb": build_cpprb, "original": build_original}[kind]
+    buffer = builder(data)
+    gc.collect()
+    print(rss_bytes() - before)
+    del buffer
+
+
+def memory_per_transition(kind: str, capacity: int) -> float | None:
+    if sys.platform != "linux":
+        return None
+    out = subprocess.run([sys.executable, __file__, "--capacity", str(capacity), "--measure-memory", kind],
+                         capture_output=True, text=True, check=True).stdout
+    return int(out.strip().splitlines()[-1]) / capacity
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--capacity", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=400, help="steps per timing block (ours, cpprb)")
+    parser.add_argument("--measure-memory", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure_memory:
+        measure_memory(args.measure_memory, args.capacity)
+        return
+
+    capacity = args.capacity
+    print(f"capacity {capacity:,}, CartPole-sized transitions (obs {OBS_DIM} x float32), batch {BATCH}, "
+          f"alpha {ALPHA}, beta {BETA}; numpy {np.__version__}" + (f", cpprb {version('cpprb')}" if cpprb else ", cpprb not installed"))
+    data = cartpole_like(capacity)
+
+    ours = build_ours(data)
+    uniform = build_ours(data, uniform=True)
+    times = {"ours": time_ours(ours, args.repeats), "ours (uniform ReplayBuffer)": time_ours(uniform, args.repeats)}
+    obs, nxt = np.zeros(OBS_DIM, np.float32), np.ones(OBS_DIM, np.float32)
+    adds = {"ours": time_add(lambda: ours.add(obs, 1, 1.0, nxt, False), args.repeats)}
+    del uniform
+    if cpprb is not None:
+        reference = build_cpprb(data)
+        times["cpprb"] = time_cpprb(reference, args.repeats)
+        adds["cpprb"] = time_add(lambda: reference.add(obs=obs, act=1, rew=1.0, next_obs=nxt, done=False), args.repeats)
+        del reference
+    original = build_original(data)
+    times["original notebook"] = time_original(original, max(args.repeats // 20, 5))
+    transition = (obs, 1, 1.0, nxt, False)
+    adds["original notebook"] = time_add(lambda: original.store(transition), 20, blocks=3)
+    del original
+    gc.collect()
+
+    print("\nsample(64) + update_priorities(64), one training step:")
+    for name, seconds in times.items():
+        print(f"  {name:28s} {seconds * 1e6:9.1f} us")
+    print(f"  ours vs original notebook: {times['original notebook'] / times['ours']:.1f}x faster (target >= 10x)")
+    if "cpprb" in times:
+        print(f"  ours / cpprb:              {times['ours'] / times['cpprb']:.2f}x the time (target <= 2x)")
+    print("\nadd one transition to a full buffer:")
+    for name, seconds in adds.items():
+        print(f"  {name:28s} {seconds * 1e6:9.1f} us")
+    print(f"  ours vs original notebook: {adds['original notebook'] / adds['ours']:.0f}x faster")
+
+    payload = 2 * OBS_DIM * 4 + 8 + 4 + 4  # as we store it: obs, next_obs float32; action int64; reward, flag float32
+    minimal = 2 * OBS_DIM * 4 + 1 + 4 + 1  # the least it could be: 1-byte action and flag
+    print(f"\nmemory per stored transition (resident memory after filling, fresh process; "
+          f"payload as stored {payload} B, minimal {minimal} B):")
+    for kind in ("ours", "ours-uniform", "cpprb", "original"):
+        if kind == "cpprb" and cpprb is None:
+            continue
+        per = memory_per_transition(kind, capacity)
+        if per is None:
+            print("  (memory is measured on Linux only)")
+            break
+        print(f"  {kind:28s} {per:7.1f} B   {per / payload:.2f}x payload as stored, {per / minimal:.2f}x minimal")
+    trees = PrioritizedReplayBuffer(capacity, (OBS_DIM,))
+    print(f"  ours, by construction: transition arrays {trees.payload_nbytes / capacity:.1f} B "
+          f"+ sum tree and min tree (float64 leaves, 1/32 inner nodes) about {2 * 8 * (1 + 1 / 31):.1f} B")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,592 @@
+"""Tests of prdqn_helpers.replay: the schedule, both buffers, their errors, sampling statistics and weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from prdqn_helpers.replay import Batch, PrioritizedReplayBuffer, ReplayBuffer, linear_schedule
+
+BUFFERS = [ReplayBuffer, PrioritizedReplayBuffer]
+OBS_SHAPE = (4,)
+
+
+def transition(t: float, obs_shape: tuple[int, ...] = OBS_SHAPE) -> tuple:
+    """A valid transition whose observation is filled with ``t`` (so it can be recognised)."""
+    return np.full(obs_shape, t, np.float32), int(t) % 2, float(t), np.full(obs_shape, t + 1, np.float32), False
+
+
+def filled(cls: type, n: int, capacity: int | None = None, **kwargs) -> ReplayBuffer:
+    buffer = cls(capacity or n, OBS_SHAPE, **kwargs)
+    for t in range(n):
+        buffer.add(*transition(t))
+    return buffer
+
+
+def snapshot(buffer: ReplayBuffer) -> tuple:
+    """Everything observable about a buffer's contents: length, a fixed-seed sample, priorities."""
+    state: tuple = (len(buffer),)
+    if len(buffer):
+        state += tuple(buffer.sample(len(buffer), rng=np.random.default_rng(0)))
+    if isinstance(buffer, PrioritizedReplayBuffer):
+        state += (buffer.max_priority, buffer.min_priority, buffer.total_priority)
+        if len(buffer):
+            state += (buffer.priorities(np.arange(len(buffer))),)
+    return state
+
+
+def assert_same(a: tuple, b: tuple) -> None:
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+
+
+def hand_made(alpha: float = 0.5) -> PrioritizedReplayBuffer:
+    """The notebook's example: priorities (|delta| + 1) ** 0.5 = 2, 1, 3, 4."""
+    buffer = PrioritizedReplayBuffer(4, (1,), alpha=alpha, priority_eps=1.0)
+    for t in range(4):
+        buffer.add([t], 0, 0.0, [t + 1], False)
+    buffer.update_priorities(np.arange(4), [3.0, 0.0, 8.0, 15.0])
+    return buffer
+
+
+# ---- linear_schedule ---------------------------------------------------------------------------
+def test_schedule_starts_at_start() -> None:
+    assert linear_schedule(0.4, 1.0, 50_000, 0) == 0.4
+
+
+def test_schedule_reaches_end_exactly_and_stays() -> None:
+    assert linear_schedule(0.4, 1.0, 50_000, 50_000) == 1.0
+    assert linear_schedule(0.4, 1.0, 50_000, 10**9) == 1.0
+
+
+def test_schedule_is_linear_in_between() -> None:
+    values = [linear_schedule(0.4, 1.0, 100, s) for s in range(101)]
+    np.testing.assert_allclose(np.diff(values), 0.006)
+
+
+def test_schedule_can_decrease() -> None:
+    assert linear_schedule(1.0, 0.05, 10_000, 5_000) == pytest.approx(0.525)
+
+
+def test_schedule_is_pure() -> None:
+    first = [linear_schedule(0.4, 1.0, 10, s) for s in (3, 7, 3)]
+    assert first[0] == first[2]
+
+
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        ((float("nan"), 1.0, 10, 0), "start"),
+        ((0.0, float("inf"), 10, 0), "end"),
+        (("0", 1.0, 10, 0), "start"),
+        ((0.0, 1.0, 0, 0), "duration"),
+        ((0.0, 1.0, 2.5, 0), "duration"),
+        ((0.0, 1.0, True, 0), "duration"),
+        ((0.0, 1.0, 10, -1), "step"),
+        ((0.0, 1.0, 10, 1.0), "step"),
+    ],
+)
+def test_schedule_rejects_bad_arguments(args: tuple, name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        linear_schedule(*args)
+
+
+# ---- construction ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("cls", BUFFERS)
+@pytest.mark.parametrize("capacity", [0, -3, 2.5, True, "8", None])
+def test_bad_capacity_is_rejected(cls: type, capacity: object) -> None:
+    with pytest.raises(ValueError, match="capacity"):
+        cls(capacity, OBS_SHAPE)
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+@pytest.mark.parametrize("obs_shape", [(0,), (4, -1), "ab", None, (2.0,)])
+def test_bad_obs_shape_is_rejected(cls: type, obs_shape: object) -> None:
+    with pytest.raises(ValueError, match="obs_shape"):
+        cls(8, obs_shape)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"alpha": -0.1}, "alpha"), ({"alpha": float("nan")}, "alpha"), ({"alpha": "0.6"}, "alpha"),
+    ({"priority_eps": 0.0}, "priority_eps"), ({"priority_eps": -1e-6}, "priority_eps"),
+    ({"priority_eps": float("inf")}, "priority_eps"),
+])
+def test_bad_prioritization_parameters_are_rejected(kwargs: dict, name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        PrioritizedReplayBuffer(8, OBS_SHAPE, **kwargs)
+
+
+def test_int_obs_shape_means_a_vector() -> None:
+    assert ReplayBuffer(8, 4).obs_shape == (4,)
+
+
+# ---- batches -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_batch_has_the_agreed_shapes_and_dtypes(cls: type) -> None:
+    buffer = cls(16, (2, 3))
+    for t in range(10):
+        buffer.add(np.full((2, 3), t), t % 3, 0.5, np.full((2, 3), t + 1), t == 9)
+    batch = buffer.sample(8, beta=0.4, rng=np.random.default_rng(0))
+    assert isinstance(batch, Batch)
+    expected = {
+        "obs": ((8, 2, 3), np.float32), "actions": ((8,), np.int64), "rewards": ((8,), np.float32),
+        "next_obs": ((8, 2, 3), np.float32), "terminated": ((8,), np.float32),
+        "weights": ((8,), np.float32), "indices": ((8,), np.int64),
+    }
+    for field, (shape, dtype) in expected.items():
+        value = getattr(batch, field)
+        assert value.shape == shape and value.dtype == dtype, field
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_sampled_rows_match_what_was_added(cls: type) -> None:
+    buffer = filled(cls, 10)
+    batch = buffer.sample(10, rng=np.random.default_rng(1))
+    t = batch.obs[:, 0]
+    np.testing.assert_array_equal(batch.indices, t)  # slot t holds transition t (no wrap yet)
+    np.testing.assert_array_equal(batch.actions, t.astype(int) % 2)
+    np.testing.assert_array_equal(batch.rewards, t)
+    np.testing.assert_array_equal(batch.next_obs[:, 0], t + 1)
+    np.testing.assert_array_equal(batch.terminated, 0.0)
+
+
+def test_terminated_is_stored_as_float_flag() -> None:
+    buffer = ReplayBuffer(2, OBS_SHAPE)
+    buffer.add(np.zeros(4), 0, 0.0, np.zeros(4), True)
+    buffer.add(np.ones(4), 0, 0.0, np.ones(4), np.False_)
+    batch = buffer.sample(2, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(batch.terminated, 1.0 - batch.obs[:, 0])
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_batch_is_a_copy(cls: type) -> None:
+    buffer = filled(cls, 4)
+    before = snapshot(buffer)
+    batch = buffer.sample(4, rng=np.random.default_rng(0))
+    batch.obs[:] = -1.0
+    batch.rewards[:] = -1.0
+    assert_same(before, snapshot(buffer))
+
+
+def test_uniform_weights_are_one() -> None:
+    batch = filled(ReplayBuffer, 20).sample(20, beta=0.7, rng=np.random.default_rng(0))
+    assert np.all(batch.weights == 1.0)
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_never_written_slots_are_never_sampled(cls: type) -> None:
+    buffer = filled(cls, 3, capacity=100)
+    rng = np.random.default_rng(0)
+    indices = np.concatenate([buffer.sample(3, rng=rng).indices for _ in range(2_000)])
+    assert set(indices.tolist()) == {0, 1, 2}
+
+
+# ---- ring buffer ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_wrap_around_keeps_the_newest_capacity_transitions(cls: type) -> None:
+    buffer = filled(cls, 12, capacity=5)
+    assert len(buffer) == 5
+    rng = np.random.default_rng(0)
+    batches = [buffer.sample(5, rng=rng) for _ in range(300)]
+    seen = {int(i): float(t) for b in batches for i, t in zip(b.indices, b.obs[:, 0])}
+    assert seen == {t % 5: float(t) for t in range(7, 12)}  # transition t lives in slot t % capacity
+
+
+def test_wrap_around_keeps_the_newest_priorities() -> None:
+    buffer = PrioritizedReplayBuffer(5, OBS_SHAPE, alpha=1.0, priority_eps=1e-6)
+    for t in range(12):
+        buffer.add(*transition(t))
+        buffer.update_priorities([t % 5], [t])  # transition t gets priority t + eps
+    slots = np.arange(5)
+    newest = np.array([10, 11, 7, 8, 9])  # slot s holds the newest t with t % 5 == s
+    np.testing.assert_allclose(buffer.priorities(slots), newest + 1e-6)
+    assert buffer.min_priority == pytest.approx(7 + 1e-6)
+    assert buffer.total_priority == pytest.approx(newest.sum() + 5e-6)
+
+
+def test_overwritten_slot_gets_the_largest_priority() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 3)
+    buffer.update_priorities([0, 1, 2], [0.0, 5.0, 1.0])
+    buffer.add(*transition(3))  # overwrites slot 0, whose priority was the smallest
+    assert buffer.priorities([0])[0] == buffer.max_priority == pytest.approx(5.0**0.6)
+    assert buffer.min_priority == pytest.approx(1.0, rel=1e-5)
+
+
+# ---- the largest priority ------------------------------------------------------------------------
+def test_new_transitions_start_at_priority_one() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 5)
+    np.testing.assert_array_equal(buffer.priorities(np.arange(5)), 1.0)
+    assert buffer.max_priority == 1.0
+
+
+def test_max_priority_is_the_largest_priority_given_and_never_decreases() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 6, alpha=0.5, priority_eps=1e-6)
+    buffer.update_priorities([0, 1], [8.0, 3.0])
+    assert buffer.max_priority == pytest.approx((8.0 + 1e-6) ** 0.5)
+    buffer.update_priorities([0, 1, 2], [0.0, 0.0, 0.0])  # every priority is small now
+    assert buffer.max_priority == pytest.approx((8.0 + 1e-6) ** 0.5)
+    buffer.add(*transition(6))
+    assert buffer.priorities([0])[0] == buffer.max_priority  # slot 0 was overwritten
+
+
+def test_small_errors_keep_max_priority_at_one() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 4)
+    buffer.update_priorities(np.arange(4), [0.1, 0.2, 0.3, 0.4])
+    assert buffer.max_priority == 1.0  # p_1 = 1 counts as given
+
+
+def test_repeated_index_keeps_its_last_error() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 4, alpha=1.0, priority_eps=1e-6)
+    buffer.update_priorities([2, 1, 2], [5.0, 1.0, 0.5])
+    assert buffer.priorities([2])[0] == pytest.approx(0.5 + 1e-6)
+
+
+def test_sign_of_td_error_is_ignored() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 2)
+    buffer.update_priorities([0, 1], [-2.0, 2.0])
+    p = buffer.priorities([0, 1])
+    assert p[0] == p[1] == pytest.approx(2.0**0.6, rel=1e-6)
+
+
+def test_update_for_an_overwritten_slot_applies_to_the_new_transition() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 2)
+    sampled = buffer.sample(2, rng=np.random.default_rng(0)).indices
+    buffer.add(*transition(2))  # replaces slot 0
+    buffer.update_priorities(sampled, np.full(2, 3.0))
+    batch = buffer.sample(2, rng=np.random.default_rng(1))
+    assert buffer.priorities([0])[0] == pytest.approx(3.0**0.6, rel=1e-6)
+    assert set(batch.obs[batch.indices == 0, 0].tolist()) <= {2.0}  # slot 0 holds transition 2
+
+
+def test_uniform_update_priorities_is_a_no_op() -> None:
+    buffer = filled(ReplayBuffer, 5)
+    before = snapshot(buffer)
+    buffer.update_priorities([0, 1], [100.0, 0.0])
+    assert_same(before, snapshot(buffer))
+
+
+# ---- importance-sampling weights -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("beta", [0.0, 0.4, 1.0])
+def test_weights_on_a_hand_made_buffer(beta: float) -> None:
+    buffer = hand_made()  # priorities 2, 1, 3, 4; P = 0.2, 0.1, 0.3, 0.4; N = 4
+    batch = buffer.sample(4, beta=beta, rng=np.random.default_rng(0))
+    expected_all = (4 * np.array([0.2, 0.1, 0.3, 0.4])) ** -beta
+    expected_all /= expected_all.max()  # at beta = 1: 0.5, 1, 1/3, 1/4
+    np.testing.assert_allclose(batch.weights, expected_all[batch.indices], rtol=1e-6)
+    assert batch.weights.dtype == np.float32
+
+
+def test_weights_at_beta_one_exactly() -> None:
+    rng = np.random.default_rng(0)
+    batches = [hand_made().sample(4, beta=1.0, rng=rng) for _ in range(50)]
+    table = {int(i): float(w) for b in batches for i, w in zip(b.indices, b.weights)}
+    assert table == pytest.approx({0: 0.5, 1: 1.0, 2: 1 / 3, 3: 0.25})
+
+
+def test_weights_use_the_smallest_stored_priority_not_the_batch() -> None:
+    buffer = PrioritizedReplayBuffer(10, (1,), alpha=1.0, priority_eps=1e-6)
+    for t in range(10):
+        buffer.add([t], 0, 0.0, [t], False)
+    buffer.update_priorities(np.arange(10), [0.01] + [100.0] * 9)  # one tiny, rarely sampled
+    batch = buffer.sample(2, beta=1.0, rng=np.random.default_rng(0))
+    assert np.all(batch.indices != 0)
+    np.testing.assert_allclose(batch.weights, (0.01 + 1e-6) / (100.0 + 1e-6), rtol=1e-6)
+
+
+def test_weights_are_normalized_before_the_buffer_is_full() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 3, capacity=1000)  # 997 empty slots must not count
+    buffer.update_priorities([0, 1, 2], [1.0, 2.0, 3.0])
+    batch = buffer.sample(3, beta=1.0, rng=np.random.default_rng(0))
+    p = buffer.priorities(batch.indices)
+    np.testing.assert_allclose(batch.weights, buffer.min_priority / p, rtol=1e-6)
+    assert buffer.min_priority == pytest.approx((1.0 + 1e-6) ** 0.6)
+
+
+# ---- sampling statistics ----------------------------------------------------------------------------------
+def test_prioritized_sampling_frequencies_follow_the_priorities() -> None:
+    buffer = hand_made()
+    rng = np.random.default_rng(123)
+    draws = np.concatenate([buffer.sample(4, rng=rng).indices for _ in range(5_000)])
+    counts = np.bincount(draws, minlength=4)
+    assert stats.chisquare(counts, draws.size * np.array([0.2, 0.1, 0.3, 0.4])).pvalue > 1e-3
+    # and a wrong distribution (uniform) is clearly rejected by the same test
+    assert stats.chisquare(counts).pvalue < 1e-6
+
+
+def test_prioritized_single_draws_follow_the_priorities() -> None:
+    buffer = hand_made()
+    rng = np.random.default_rng(5)
+    counts = np.bincount([buffer.sample(1, rng=rng).indices[0] for _ in range(4_000)], minlength=4)
+    assert stats.chisquare(counts, 4_000 * np.array([0.2, 0.1, 0.3, 0.4])).pvalue > 1e-3
+
+
+def test_stratified_batch_has_one_draw_per_segment() -> None:
+    # Priorities 2, 1, 3, 4 and B = 4: segment [7.5, 10) can only give slot 3, segment [0, 2.5)
+    # only slots 0 or 1: so every batch holds slot 3 and one of slots 0 and 1.
+    buffer = hand_made()
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        indices = np.sort(buffer.sample(4, rng=rng).indices)
+        assert indices[-1] == 3 and indices[0] in (0, 1)
+
+
+def test_uniform_sampling_frequencies_are_uniform() -> None:
+    buffer = filled(ReplayBuffer, 50)
+    rng = np.random.default_rng(7)
+    counts = np.bincount(np.concatenate([buffer.sample(50, rng=rng).indices for _ in range(400)]), minlength=50)
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+def test_alpha_zero_equals_uniform() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 50, alpha=0.0)
+    buffer.update_priorities(np.arange(50), np.random.default_rng(0).exponential(10.0, 50))
+    np.testing.assert_array_equal(buffer.priorities(np.arange(50)), 1.0)
+    rng = np.random.default_rng(8)
+    batches = [buffer.sample(10, beta=1.0, rng=rng) for _ in range(2_000)]
+    assert all(np.all(b.weights == 1.0) for b in batches)
+    counts = np.bincount(np.concatenate([b.indices for b in batches]), minlength=50)
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+def test_importance_weights_at_beta_one_remove_the_bias() -> None:
+    rng = np.random.default_rng(11)
+    n = 200
+    values = (rng.exponential(1.0, n) - 0.5).astype(np.float32)
+    buffer = PrioritizedReplayBuffer(n, (1,))
+    buffer.add_batch(np.zeros((n, 1)), np.zeros(n, int), values, np.zeros((n, 1)), np.zeros(n))
+    buffer.update_priorities(np.arange(n), values)
+    max_weight = buffer.total_priority / (n * buffer.min_priority)
+    plain, corrected = [], []
+    for _ in range(1_500):
+        batch = buffer.sample(32, beta=1.0, rng=rng)
+        plain.append(batch.rewards.mean())
+        corrected.append(np.mean(batch.weights * max_weight * batch.rewards))
+    truth = values.astype(np.float64).mean()
+    se = np.std(corrected) / np.sqrt(len(corrected))
+    assert abs(np.mean(corrected) - truth) < 4 * se
+    assert np.mean(plain) - truth > 10 * np.std(plain) / np.sqrt(len(plain))
+
+
+# ---- add_batch -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("cls", BUFFERS)
+@pytest.mark.parametrize("n_rows", [1, 3, 7, 12])
+def test_add_batch_equals_repeated_add(cls: type, n_rows: int) -> None:
+    one, many = filled(cls, 2, capacity=5), filled(cls, 2, capacity=5)
+    rows = [transition(t) for t in range(10, 10 + n_rows)]
+    for row in rows:
+        one.add(*row)
+    many.add_batch(*(np.array(column) for column in zip(*rows)))
+    assert_same(snapshot(one), snapshot(many))
+    one.add(*transition(99))
+    many.add(*transition(99))  # and the write position agrees too
+    assert_same(snapshot(one), snapshot(many))
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_add_batch_rejects_mismatched_lengths(cls: type) -> None:
+    buffer = filled(cls, 2, capacity=5)
+    before = snapshot(buffer)
+    with pytest.raises(ValueError, match="actions"):
+        buffer.add_batch(np.zeros((3, 4)), np.zeros(2, int), np.zeros(3), np.zeros((3, 4)), np.zeros(3))
+    with pytest.raises(ValueError, match="obs"):
+        buffer.add_batch(np.zeros((0, 4)), np.zeros(0, int), np.zeros(0), np.zeros((0, 4)), np.zeros(0))
+    with pytest.raises(ValueError, match="next_obs"):
+        buffer.add_batch(np.zeros((3, 4)), np.zeros(3, int), np.zeros(3), np.zeros((3, 5)), np.zeros(3))
+    with pytest.raises(ValueError, match="rewards must be finite, got nan at index 2"):
+        buffer.add_batch(np.zeros((3, 4)), np.zeros(3, int), [0, 0, np.nan], np.zeros((3, 4)), np.zeros(3))
+    assert_same(before, snapshot(buffer))
+
+
+# ---- bad input to add --------------------------------------------------------------------------------------
+BAD_ADDS = [
+    ({"obs": np.zeros(3)}, r"obs must have shape \(4,\), got shape \(3,\)"),
+    ({"obs": np.zeros((1, 4))}, r"obs must have shape \(4,\)"),
+    ({"obs": np.array(list("abcd"))}, "obs must hold real numbers, got dtype <U1"),
+    ({"obs": np.zeros(4, complex)}, "obs must hold real numbers, got dtype complex128"),
+    ({"obs": np.zeros(4, bool)}, "obs must hold real numbers, got dtype bool"),
+    ({"obs": None}, "obs must hold real numbers"),
+    ({"obs": np.array([0.0, np.nan, 0.0, 0.0])}, "obs must be finite, got nan at index 1"),
+    ({"next_obs": np.zeros(5)}, r"next_obs must have shape \(4,\)"),
+    ({"next_obs": np.array([0.0, 0.0, 0.0, np.inf])}, "next_obs must be finite, got inf at index 3"),
+    ({"action": 1.0}, "action must be an integer, got dtype float64"),
+    ({"action": True}, "action must be an integer, got dtype bool"),
+    ({"action": -1}, "action must be >= 0, got -1"),
+    ({"action": [0, 1]}, r"action must have shape \(\)"),
+    ({"reward": float("nan")}, "reward must be finite, got nan"),
+    ({"reward": float("-inf")}, "reward must be finite, got -inf"),
+    ({"reward": "1.0"}, "reward must hold real numbers"),
+    ({"terminated": 2}, "terminated must be booleans or 0/1, got 2"),
+    ({"terminated": 0.5}, "terminated must be booleans or 0/1, got 0.5"),
+    ({"terminated": "yes"}, "terminated must be booleans or 0/1"),
+]
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+@pytest.mark.parametrize("bad, message", BAD_ADDS)
+def test_bad_add_is_rejected_and_changes_nothing(cls: type, bad: dict, message: str) -> None:
+    buffer = filled(cls, 3, capacity=4)
+    before = snapshot(buffer)
+    args = dict(zip(("obs", "action", "reward", "next_obs", "terminated"), transition(7)))
+    args.update(bad)
+    with pytest.raises(ValueError, match=message):
+        buffer.add(**args)
+    assert_same(before, snapshot(buffer))
+    buffer.add(*transition(3))  # the write position did not move either: slot 3 is next
+    assert buffer.sample(4, rng=np.random.default_rng(0)).obs[:, 0].max() == 3.0
+
+
+def test_add_accepts_real_numbers_of_any_width() -> None:
+    buffer = ReplayBuffer(3, (2,))
+    buffer.add([1, 2], np.int32(1), np.float16(0.5), np.array([1.5, 2.5]), 1)
+    batch = buffer.sample(1, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(batch.obs[0], [1.0, 2.0])
+    assert (batch.actions[0], batch.rewards[0], batch.terminated[0]) == (1, 0.5, 1.0)
+
+
+# ---- bad input to sample -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_sampling_an_empty_buffer_is_an_error(cls: type) -> None:
+    with pytest.raises(ValueError, match="empty buffer"):
+        cls(8, OBS_SHAPE).sample(1, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+@pytest.mark.parametrize("batch_size", [0, -1, 6, 2.0, True, None])
+def test_bad_batch_size_is_rejected(cls: type, batch_size: object) -> None:
+    buffer = filled(cls, 5, capacity=10)
+    with pytest.raises(ValueError, match=rf"batch_size must be an integer from 1 to len\(buffer\) = 5, got {batch_size!r}"):
+        buffer.sample(batch_size, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_batch_as_large_as_the_buffer_is_allowed(cls: type) -> None:
+    buffer = filled(cls, 5, capacity=10)
+    assert buffer.sample(5, rng=np.random.default_rng(0)).indices.shape == (5,)
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+@pytest.mark.parametrize("beta", [-0.1, 1.01, float("nan"), "1"])
+def test_bad_beta_is_rejected(cls: type, beta: object) -> None:
+    with pytest.raises(ValueError, match="beta"):
+        filled(cls, 5).sample(2, beta=beta, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+@pytest.mark.parametrize("rng", [None, 0, np.random.RandomState(0)])
+def test_bad_rng_is_rejected(cls: type, rng: object) -> None:
+    with pytest.raises(ValueError, match="rng must be a numpy.random.Generator"):
+        filled(cls, 5).sample(2, rng=rng)
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_sample_takes_positional_arguments(cls: type) -> None:
+    batch = filled(cls, 5).sample(3, 0.4, np.random.default_rng(0))
+    assert batch.indices.shape == (3,)
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_same_seed_same_batch(cls: type) -> None:
+    buffer = filled(cls, 20)
+    a = buffer.sample(8, rng=np.random.default_rng(3))
+    b = buffer.sample(8, rng=np.random.default_rng(3))
+    assert_same(tuple(a), tuple(b))
+
+
+# ---- bad input to update_priorities --------------------------------------------------------------------------
+BAD_UPDATES = [
+    (([0, 1], [0.5, np.nan]), ValueError, "td_errors must be finite, got nan at index 1"),
+    (([0, 1], [np.inf, 0.5]), ValueError, "td_errors must be finite, got inf at index 0"),
+    (([0, 1], [0.5, -np.inf]), ValueError, "td_errors must be finite, got -inf at index 1"),
+    (([0, 1], [0.5]), ValueError, r"td_errors must have shape \(2,\), got shape \(1,\)"),
+    (([0, 1], ["a", "b"]), ValueError, "td_errors must hold real numbers"),
+    (([0.0, 1.0], [0.5, 0.5]), ValueError, "indices must be integers, got dtype float64"),
+    (([[0, 1]], [[0.5, 0.5]]), ValueError, r"indices must be one-dimensional, got shape \(1, 2\)"),
+    (([0, 6], [0.5, 0.5]), IndexError, "never-written slot 6 at index 1"),
+    (([0, 8], [0.5, 0.5]), IndexError, r"indices must be slots in \[0, capacity=8\), got 8 at index 1"),
+    (([-1, 0], [0.5, 0.5]), IndexError, "got -1 at index 0"),
+]
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+@pytest.mark.parametrize("args, error, message", BAD_UPDATES)
+def test_bad_update_is_rejected_and_changes_nothing(cls: type, args: tuple, error: type, message: str) -> None:
+    buffer = filled(cls, 3, capacity=8)
+    if isinstance(buffer, PrioritizedReplayBuffer):
+        buffer.update_priorities([0, 1, 2], [0.2, 3.0, 0.7])
+    before = snapshot(buffer)
+    with pytest.raises(error, match=message):
+        buffer.update_priorities(*args)
+    assert_same(before, snapshot(buffer))
+
+
+def test_overflowing_priority_is_rejected_and_changes_nothing() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 3, alpha=2.0)
+    before = snapshot(buffer)
+    with pytest.raises(ValueError, match="infinite priority"):
+        buffer.update_priorities([0, 1], [1.0, 1e200])
+    assert_same(before, snapshot(buffer))
+
+
+def test_empty_update_is_a_no_op() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 3)
+    before = snapshot(buffer)
+    buffer.update_priorities([], [])
+    assert_same(before, snapshot(buffer))
+
+
+def test_priorities_of_unwritten_slots_is_an_error() -> None:
+    with pytest.raises(IndexError, match="never-written"):
+        filled(PrioritizedReplayBuffer, 3, capacity=8).priorities([5])
+
+
+# ---- a model-based property test -------------------------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(
+    capacity=st.integers(1, 9),
+    alpha=st.sampled_from([0.0, 0.5, 1.0]),
+    ops=st.lists(
+        st.one_of(
+            st.tuples(st.just("add"), st.integers(1, 4)),
+            st.tuples(st.just("update"), st.lists(st.tuples(st.integers(0, 8), st.floats(-50, 50)), min_size=1, max_size=5)),
+        ),
+        max_size=25,
+    ),
+)
+def test_buffer_matches_a_simple_model(capacity: int, alpha: float, ops: list) -> None:
+    """Adds (in batches) and priority updates, against a list-based model of the same rules."""
+    eps = 1e-3
+    buffer = PrioritizedReplayBuffer(capacity, (1,), alpha=alpha, priority_eps=eps)
+    model_obs: list[float | None] = [None] * capacity
+    model_p = [0.0] * capacity
+    max_p, cursor, size, t = 1.0, 0, 0, 0
+    for op, arg in ops:
+        if op == "add":
+            rows = np.arange(t, t + arg, dtype=float)
+            buffer.add_batch(rows[:, None], np.zeros(arg, int), rows, rows[:, None], np.zeros(arg))
+            for value in rows:
+                model_obs[cursor], model_p[cursor] = value, max_p
+                cursor, size = (cursor + 1) % capacity, min(size + 1, capacity)
+            t += arg
+        else:
+            slots = [s for s, _ in arg]
+            errors = [e for _, e in arg]
+            if max(slots) >= size:
+                with pytest.raises(IndexError):
+                    buffer.update_priorities(slots, errors)
+                continue
+            buffer.update_priorities(slots, errors)
+            for s, e in zip(slots, errors):
+                model_p[s] = (abs(e) + eps) ** alpha
+                max_p = max(max_p, model_p[s])
+        assert len(buffer) == size
+        assert buffer.max_priority == pytest.approx(max_p)
+        if size:
+            np.testing.assert_allclose(buffer.priorities(np.arange(size)), model_p[:size], rtol=1e-12)
+            assert buffer.min_priority == pytest.approx(min(model_p[:size]))
+            assert buffer.total_priority == pytest.approx(sum(model_p[:size]))
+            batch = buffer.sample(size, rng=np.random.default_rng(t))
+            np.testing.assert_array_equal(batch.obs[:, 0], [model_obs[i] for i in batch.indices])
