@@ -12,8 +12,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .replay import linear_schedule
+
 # %% auto #0
-__all__ = ['dqn_target', 'double_dqn_target', 'AgentConfig', 'QNetwork', 'UpdateResult', 'DQNAgent']
+__all__ = ['dqn_target', 'double_dqn_target', 'AgentConfig', 'QNetwork', 'UpdateResult', 'DQNAgent', 'epsilon_at']
 
 # %% ../notebooks/03_double_dqn.ipynb #c021
 def _check_target_inputs(rewards: torch.Tensor, terminated: torch.Tensor, gamma: float,
@@ -139,8 +141,8 @@ class AgentConfig:
         for name in ("eps_start", "eps_end"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {getattr(self, name)!r}")
-        if not _is_int(self.eps_decay_steps) or self.eps_decay_steps < 0:
-            raise ValueError(f"eps_decay_steps must be a non-negative int, got {self.eps_decay_steps!r}")
+        if not _is_int(self.eps_decay_steps) or self.eps_decay_steps < 1:
+            raise ValueError(f"eps_decay_steps must be a positive int, got {self.eps_decay_steps!r}")
 
 # %% ../notebooks/03_double_dqn.ipynb #c032
 class QNetwork(nn.Module):
@@ -425,3 +427,16 @@ class DQNAgent:
         self.target_net.load_state_dict(state["target_net"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.gradient_steps = int(state["gradient_steps"])
+
+# %% ../notebooks/03_double_dqn.ipynb #c046
+def epsilon_at(config: AgentConfig, step: int) -> float:
+    """Exploration rate at environment step `step`, equation (7).
+
+    Linear from `config.eps_start` at step 0 to `config.eps_end` at step `config.eps_decay_steps`, constant
+    after; computed by notebook 02's `linear_schedule`, the same function that anneals beta. Pure: it depends
+    only on its arguments, so a run can be resumed at any step. Cost O(1).
+
+    Raises:
+        ValueError: if `step` is not an int >= 0 (raised by `linear_schedule`).
+    """
+    return linear_schedule(config.eps_start, config.eps_end, config.eps_decay_steps, step)

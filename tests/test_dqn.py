@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from prdqn_helpers.dqn import AgentConfig, DQNAgent, QNetwork, UpdateResult, double_dqn_target, dqn_target
+from prdqn_helpers.dqn import (AgentConfig, DQNAgent, QNetwork, UpdateResult, double_dqn_target, dqn_target,
+                               epsilon_at)
+from prdqn_helpers.replay import Batch, PrioritizedReplayBuffer, ReplayBuffer
 
 OBS_DIM, N_ACTIONS = 4, 3
 
@@ -103,7 +105,7 @@ def test_qnetwork_shapes() -> None:
 
 @pytest.mark.parametrize("bad", [dict(gamma=1.5), dict(lr=0.0), dict(tau=0.0), dict(tau=1.5),
                                  dict(target_sync_every=0), dict(hidden_sizes=()), dict(eps_end=-0.1),
-                                 dict(huber_delta=0.0), dict(grad_clip_norm=-1.0), dict(eps_decay_steps=-1)])
+                                 dict(huber_delta=0.0), dict(grad_clip_norm=-1.0), dict(eps_decay_steps=0)])
 def test_config_rejects_bad_values(bad: dict) -> None:
     name = next(iter(bad))
     with pytest.raises(ValueError, match=name):
@@ -305,6 +307,34 @@ def test_epsilon_one_is_uniform_over_the_action_space() -> None:
     assert len(counts) == N_ACTIONS  # never an action outside range(n_actions)
     # Each count ~ Binomial(3000, 1/3): sd ~ 26; 5 sd bounds.
     assert np.all(np.abs(counts - 1_000) < 130), counts
+
+
+def test_epsilon_schedule_ends_and_midpoint() -> None:
+    config = AgentConfig(eps_start=1.0, eps_end=0.05, eps_decay_steps=1_000)
+    assert epsilon_at(config, 0) == 1.0
+    assert epsilon_at(config, 500) == pytest.approx(0.525)
+    assert epsilon_at(config, 1_000) == 0.05
+    assert epsilon_at(config, 10**9) == 0.05
+    values = [epsilon_at(config, t) for t in range(0, 1_200, 50)]
+    assert all(a >= b for a, b in zip(values, values[1:]))  # never increases
+    with pytest.raises(ValueError, match="step"):
+        epsilon_at(config, -1)
+
+
+# ----- with the replay buffers of notebook 02 -------------------------------------------------------
+@pytest.mark.parametrize("buffer_cls", [ReplayBuffer, PrioritizedReplayBuffer])
+def test_update_consumes_replay_batches_and_feeds_priorities(buffer_cls: type) -> None:
+    rng = np.random.default_rng(15)
+    buffer = buffer_cls(64, (OBS_DIM,))
+    for _ in range(40):
+        buffer.add(rng.normal(size=OBS_DIM), int(rng.integers(N_ACTIONS)), 1.0, rng.normal(size=OBS_DIM),
+                   bool(rng.random() < 0.1))
+    agent = make_agent()
+    batch = buffer.sample(16, beta=0.4, rng=rng)
+    assert isinstance(batch, Batch)
+    result = agent.update(batch)
+    buffer.update_priorities(batch.indices, result.td_errors)  # accepted as the new priorities' input
+    assert np.isfinite(result.loss) and result.td_errors.shape == (16,)
 
 
 # ----- checkpoints --------------------------------------------------------------------------------
