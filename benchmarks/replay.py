@@ -11,7 +11,8 @@ transitions (4 float32 per observation) for:
 
 and the uniform ``ReplayBuffer`` for reference. It also times adding one transition, and
 measures the memory per stored transition of each buffer in a fresh process (resident memory
-after filling, minus before). It prints times and ratios measured in the same run.
+after filling, minus before). The timed calls take turns in rounds (median over rounds), so a
+change in machine load hits all of them alike; it prints times and ratios from the same run.
 
 Usage::
 
@@ -96,19 +97,22 @@ def build_original(data: dict) -> OriginalMemory:
 
 
 # ---- timing ----------------------------------------------------------------------------------------
-def per_call(step, repeats: int, blocks: int = 5) -> float:
-    """Median over ``blocks`` of the mean time of ``repeats`` calls (seconds)."""
-    step()  # warm-up
-    times = []
+def interleaved(calls: dict, repeats: dict, blocks: int = 7) -> dict:
+    """Seconds per call of each callable: median over ``blocks`` rounds, the callables taking turns
+    within each round, so that a change in machine load affects all of them alike."""
+    for call in calls.values():
+        call()  # warm-up
+    times: dict = {name: [] for name in calls}
     for _ in range(blocks):
-        start = time.perf_counter()
-        for _ in range(repeats):
-            step()
-        times.append((time.perf_counter() - start) / repeats)
-    return float(np.median(times))
+        for name, call in calls.items():
+            start = time.perf_counter()
+            for _ in range(repeats[name]):
+                call()
+            times[name].append((time.perf_counter() - start) / repeats[name])
+    return {name: float(np.median(t)) for name, t in times.items()}
 
 
-def time_ours(buffer: ReplayBuffer, repeats: int) -> float:
+def step_ours(buffer: ReplayBuffer):
     rng = np.random.default_rng(1)
     errors = np.random.default_rng(2).exponential(1.0, (1024, BATCH)).astype(np.float32)
     k = [0]
@@ -118,10 +122,10 @@ def time_ours(buffer: ReplayBuffer, repeats: int) -> float:
         buffer.update_priorities(batch.indices, errors[k[0] % 1024])
         k[0] += 1
 
-    return per_call(step, repeats)
+    return step
 
 
-def time_cpprb(buffer, repeats: int) -> float:
+def step_cpprb(buffer):
     errors = np.random.default_rng(2).exponential(1.0, (1024, BATCH))
     k = [0]
 
@@ -130,10 +134,10 @@ def time_cpprb(buffer, repeats: int) -> float:
         buffer.update_priorities(batch["indexes"], errors[k[0] % 1024] + EPS)
         k[0] += 1
 
-    return per_call(step, repeats)
+    return step
 
 
-def time_original(memory: OriginalMemory, repeats: int) -> float:
+def step_original(memory: OriginalMemory):
     errors = np.random.default_rng(2).exponential(1.0, (1024, BATCH))
     k = [0]
 
@@ -143,11 +147,7 @@ def time_original(memory: OriginalMemory, repeats: int) -> float:
         memory.batch_update(tree_idx, errors[k[0] % 1024])
         k[0] += 1
 
-    return per_call(step, repeats, blocks=3)
-
-
-def time_add(add, repeats: int, blocks: int = 5) -> float:
-    return per_call(add, repeats, blocks)
+    return step
 
 
 # ---- memory (in a fresh process) -------------------------------------------------------------------
@@ -195,23 +195,23 @@ def main() -> None:
     print(f"capacity {capacity:,}, CartPole-sized transitions (obs {OBS_DIM} x float32), batch {BATCH}, "
           f"alpha {ALPHA}, beta {BETA}; numpy {np.__version__}" + (f", cpprb {version('cpprb')}" if cpprb else ", cpprb not installed"))
     data = cartpole_like(capacity)
-
-    ours = build_ours(data)
-    uniform = build_ours(data, uniform=True)
-    times = {"ours": time_ours(ours, args.repeats), "ours (uniform ReplayBuffer)": time_ours(uniform, args.repeats)}
+    ours, uniform, original = build_ours(data), build_ours(data, uniform=True), build_original(data)
+    reference = build_cpprb(data) if cpprb is not None else None
     obs, nxt = np.zeros(OBS_DIM, np.float32), np.ones(OBS_DIM, np.float32)
-    adds = {"ours": time_add(lambda: ours.add(obs, 1, 1.0, nxt, False), args.repeats)}
-    del uniform
-    if cpprb is not None:
-        reference = build_cpprb(data)
-        times["cpprb"] = time_cpprb(reference, args.repeats)
-        adds["cpprb"] = time_add(lambda: reference.add(obs=obs, act=1, rew=1.0, next_obs=nxt, done=False), args.repeats)
-        del reference
-    original = build_original(data)
-    times["original notebook"] = time_original(original, max(args.repeats // 20, 5))
     transition = (obs, 1, 1.0, nxt, False)
-    adds["original notebook"] = time_add(lambda: original.store(transition), 20, blocks=3)
-    del original
+    few = max(args.repeats // 20, 5)  # the original is slow: fewer calls per round
+
+    steps = {"ours": step_ours(ours), "ours (uniform ReplayBuffer)": step_ours(uniform), "original notebook": step_original(original)}
+    repeats = {"ours": args.repeats, "ours (uniform ReplayBuffer)": args.repeats, "original notebook": few}
+    adds = {"ours": lambda: ours.add(*transition), "original notebook": lambda: original.store(transition)}
+    add_repeats = {"ours": args.repeats, "original notebook": few}
+    if reference is not None:
+        steps["cpprb"], repeats["cpprb"] = step_cpprb(reference), args.repeats
+        adds["cpprb"] = lambda: reference.add(obs=obs, act=1, rew=1.0, next_obs=nxt, done=False)
+        add_repeats["cpprb"] = args.repeats
+    times = interleaved(steps, repeats)
+    adds = interleaved(adds, add_repeats)
+    del ours, uniform, original, reference
     gc.collect()
 
     print("\nsample(64) + update_priorities(64), one training step:")
@@ -223,7 +223,7 @@ def main() -> None:
     print("\nadd one transition to a full buffer:")
     for name, seconds in adds.items():
         print(f"  {name:28s} {seconds * 1e6:9.1f} us")
-    print(f"  ours vs original notebook: {adds['original notebook'] / adds['ours']:.0f}x faster")
+    print(f"  ours vs original notebook: {adds['original notebook'] / adds['ours']:.1f}x faster")
 
     payload = 2 * OBS_DIM * 4 + 8 + 4 + 4  # as we store it: obs, next_obs float32; action int64; reward, flag float32
     minimal = 2 * OBS_DIM * 4 + 1 + 4 + 1  # the least it could be: 1-byte action and flag
