@@ -230,7 +230,7 @@ def test_scalar_and_array_updates_agree() -> None:
         a.update(int(i), float(p))
         b.update(np.array([i]), np.array([p]))
     np.testing.assert_array_equal(a.priorities(np.arange(100)), b.priorities(np.arange(100)))
-    assert a.total == b.total
+    assert math.isclose(a.total, b.total, rel_tol=1e-13)  # row sums may round differently in the last bit
 
 
 def test_one_priority_is_broadcast_to_many_indices() -> None:
@@ -454,3 +454,88 @@ def test_no_drift_after_a_million_random_updates() -> None:
     leaves = t.priorities(np.arange(capacity))
     exact = math.fsum(leaves)
     assert abs(t.total - exact) <= 1e-9 * exact
+
+
+# ---------------------------------------------------------------- single-slot path, safety net, pickling
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=LAYOUT_IDS)
+def test_single_slot_updates_are_visible_to_every_read(layout: dict) -> None:
+    rng = np.random.default_rng(8)
+    capacity = 5000  # several levels in every layout, so single updates leave stale ancestors
+    t, shadow = SumTree(capacity, **layout), np.zeros(capacity)
+    for i, p in zip(rng.integers(0, capacity, 6000), rng.integers(0, 10, 6000)):  # > the 4096 backlog
+        t.update(int(i), float(p))
+        shadow[i] = p
+    assert t.total == shadow.sum()  # integers: exact
+    values = rng.random(500) * t.total
+    np.testing.assert_array_equal(t.find(values), _reference_find(shadow, values))
+    assert t.levels()[0][:capacity].tolist() == shadow.tolist()
+    assert t.levels()[-1].sum() == shadow.sum()
+
+
+def test_single_slot_updates_of_a_min_tree_are_visible() -> None:
+    t = MinTree(5000, fanout=4, root_width=5)
+    t.update(4321, 0.5)
+    t.update(17, 0.25)
+    assert t.min == 0.25
+    t.update(17, math.inf)
+    assert t.min == 0.5
+
+
+class _BrokenFastDescent(SumTree):
+    """Simulates a mis-rounded matrix product: the fast descent returns slot 1 (empty below)."""
+
+    def _descend(self, v: np.ndarray, exact: bool = False) -> np.ndarray:
+        slots = super()._descend(v, exact)
+        return slots if exact else np.ones_like(slots)
+
+
+class _CrashingFastDescent(SumTree):
+    """Simulates a mis-rounded product that walks into a padding node (an IndexError)."""
+
+    def _descend(self, v: np.ndarray, exact: bool = False) -> np.ndarray:
+        if not exact:
+            raise IndexError("simulated")
+        return super()._descend(v, exact)
+
+
+@pytest.mark.parametrize("cls", [_BrokenFastDescent, _CrashingFastDescent])
+def test_the_exact_search_takes_over_when_the_fast_one_fails(cls: type) -> None:
+    t = cls(6, fanout=2, root_width=1)
+    t.update(np.arange(6), [3.0, 0.0, 2.0, 5.0, 0.0, 1.0])
+    assert t.find([0.0, 2.9, 3.0, 4.5, 10.5, 11.0]).tolist() == [0, 0, 2, 2, 5, 5]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=LAYOUT_IDS)
+def test_fast_and_exact_descents_agree(layout: dict) -> None:
+    rng = np.random.default_rng(9)
+    p = rng.integers(0, 5, 3000).astype(float)
+    t = _filled(3000, p, **layout)
+    values = np.concatenate([rng.random(2000) * t.total, np.arange(int(t.total))])
+    np.testing.assert_array_equal(t._descend(values.copy()), t._descend(values.copy(), exact=True))
+
+
+def test_large_batches_are_searched_in_chunks() -> None:
+    rng = np.random.default_rng(10)
+    p = rng.random(100_000) * (rng.random(100_000) < 0.5)
+    t = _filled(100_000, p)
+    values = rng.random(5000) * t.total  # > 248 rows per matrix product
+    got = t.find(values)
+    assert np.all(p[got] > 0)
+    upper = np.cumsum(p)
+    assert np.all(upper[got] - p[got] - 1e-9 * t.total <= values) and np.all(values <= upper[got] + 1e-9 * t.total)
+
+
+def test_pickle_and_deepcopy_keep_a_working_independent_tree() -> None:
+    import copy
+    import pickle
+
+    t = _filled(100, np.arange(100.0), fanout=4, root_width=3)
+    t.update(7, 50.0)  # a pending single-slot update must survive the round trip
+    for clone in (pickle.loads(pickle.dumps(t)), copy.deepcopy(t)):
+        assert clone.total == t.total
+        clone.update([0], [1000.0])  # writes through to the clone's own levels
+        assert clone.total == t.total + 1000.0
+        assert clone.find([500.0]).tolist() == [0]  # the search sees the new value (slot 0 owns [0, 1000))
+    assert t.priorities([0]).tolist() == [0.0]
