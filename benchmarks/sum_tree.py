@@ -13,7 +13,8 @@ disturbed run counts):
     - ours: ``stratified_sample(tree, B, rng)`` then ``tree.update(slots, priorities)``;
     - ours, binary: the same with ``SumTree(n, fanout=2, root_width=2)`` (the classic layout);
     - original: ``benchmarks/original_notebook.py``'s ``OriginalSumTree``: a Python loop of B
-      recursive descents, then B recursive updates (the tree alone, no weights);
+      recursive descents, then B recursive updates, with the int32 index array the original's
+      ``Memory`` kept (the tree alone: no weights, no data);
     - original Memory: ``OriginalMemory.sample(B)`` + ``batch_update``, which adds its scan of
       every leaf for the minimum probability and the per-sample weights (for information);
     - cpprb: ``PrioritizedReplayBuffer.sample(B)`` + ``update_priorities`` (compiled C++ segment
@@ -113,10 +114,14 @@ def bench_capacity(n: int, rng: np.random.Generator, quick: bool) -> dict[str, f
     original = memory.tree
     for b in BATCH_SIZES:
         def original_step(b: int = b) -> None:
+            # the tree part of the original's Memory.sample and batch_update: draws, descents and
+            # int32 tree indices as it kept them, then one recursive update per slot
             segment = original.total / b
-            slots = [original.get(py_random.uniform(segment * k, segment * (k + 1)))[0] for k in range(b)]
-            for tree_idx, p in zip(slots, new_p[b]):
-                original.update(tree_idx, p)
+            tree_idx = np.empty((b,), dtype=np.int32)
+            for k in range(b):
+                tree_idx[k] = original.get(py_random.uniform(segment * k, segment * (k + 1)))[0]
+            for ti, p in zip(tree_idx, new_p[b]):
+                original.update(ti, p)
 
         def memory_step(b: int = b) -> None:
             _, tree_idx, _ = memory.sample(b)

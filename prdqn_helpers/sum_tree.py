@@ -434,5 +434,6 @@ def stratified_sample(tree: SumTree, batch_size: int, rng: np.random.Generator) 
     if total <= 0.0:
         raise ValueError(f"cannot sample from an empty tree: every priority is 0 (total = {total!r})")
     values = (np.arange(batch_size) + rng.random(batch_size)) * (total / batch_size)
-    np.minimum(values, total, out=values)  # rounding may push the last value a hair above total
-    return tree._find(values)  # valid by construction: skip find's checks
+    # Valid by construction, so skip find's checks; a last value rounded a hair above the total is
+    # clamped below it by the search itself.
+    return tree._find(values)
