@@ -151,7 +151,8 @@ class _WideTree:
 
     @property
     def depth(self) -> int:
-        """Number of edges from the root to a leaf (``ceil(log2(capacity))`` for the binary tree)."""
+        """Number of edges from the root to a leaf (``ceil(log2(capacity))`` for the binary tree,
+        ``fanout=2, root_width=2``, when ``capacity >= 2``)."""
         return len(self._levels)
 
     def update(self, indices: ArrayLike, values: ArrayLike) -> None:
@@ -410,7 +411,7 @@ def stratified_sample(tree: SumTree, batch_size: int, rng: np.random.Generator) 
     """Draw ``batch_size`` slots, one from each of ``batch_size`` equal segments of ``[0, total)``.
 
     Segment ``k`` is ``[k * total / B, (k + 1) * total / B)``; one uniform value is drawn in each and
-    passed to ``tree.find``. Each slot is still drawn with probability ``p_i / total`` per draw, but
+    searched as by ``tree.find``. Each slot is still drawn with probability ``p_i / total`` per draw, but
     the batch covers the whole range of priorities (lower variance than B independent draws).
 
     Args:
