@@ -3,6 +3,8 @@
 # %% ../notebooks/01_sum_tree.ipynb #cell-021
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -129,7 +131,11 @@ class _WideTree:
         """
         for rows, parents in self._rows_and_parents[first_level:]:
             node = node // self.fanout
-            parents[node] = self._reduce.reduce(rows.take(node, axis=0), axis=1)
+            parents[node] = self._reduce_rows(rows.take(node, axis=0))
+
+    def _reduce_rows(self, children: np.ndarray) -> np.ndarray:
+        """Combine each row of ``children`` (B, fanout) into one value (B,). Cost: O(B * fanout)."""
+        return self._reduce.reduce(children, axis=1)
 
     def __getstate__(self) -> dict:
         if self._dirty:
@@ -182,18 +188,7 @@ class _WideTree:
             # otherwise fall through: the array checks below raise the right error
         idx = _check_indices(indices, self.capacity)
         val = _check_values(values, idx.shape, self._value_name, self._allow_inf)
-        idx, val = idx.ravel(), val.ravel()
-        if idx.size == 0:
-            return
-        leaves = self._leaves
-        leaves[idx] = val
-        # NumPy does not promise which duplicate wins a fancy assignment: check, and repair if needed.
-        if idx.size > 1 and not (leaves.take(idx) == val).all():
-            _, first_in_reversed = np.unique(idx[::-1], return_index=True)
-            last = idx.size - 1 - first_in_reversed
-            leaves[idx[last]] = val[last]
-        self._propagate(idx)
-        self._dirty = True
+        _update_validated((self,), idx.ravel(), val.ravel())
 
     def _update_one(self, index: int, value: float) -> None:
         """``update`` for one validated slot, in plain Python: the leaf and its parent now, the levels
@@ -218,6 +213,43 @@ class _WideTree:
     def values(self, indices: ArrayLike) -> np.ndarray:
         """Stored leaf values at ``indices`` (float64, same shape). Raises as ``update``. Cost: O(B)."""
         return self._leaves[_check_indices(indices, self.capacity)]
+
+
+def _update_validated(trees: tuple[_WideTree, ...], idx: np.ndarray, val: np.ndarray) -> None:
+    """Store ``val[i]`` at slot ``idx[i]`` in each of ``trees``; a repeated slot keeps its LAST value.
+
+    The array path of ``update``, with no checks: for callers that have validated their input
+    themselves. The replay buffer (notebook 02) calls it to give its sum tree and its min tree the
+    same priorities in one pass: repeated slots are resolved, and each level's parent indices
+    computed, once for all the trees.
+
+    Args:
+        trees: trees of the same layout (``capacity``, ``fanout``, ``root_width``).
+        idx: (B,) int64 slots, each in ``[0, capacity)``.
+        val: (B,) float64 values that every tree in ``trees`` accepts (see ``update``).
+
+    Cost: O(B * fanout * depth) per tree, in O(depth) NumPy calls per tree.
+    """
+    if idx.size == 0:
+        return
+    leaves = trees[0]._leaves
+    leaves[idx] = val
+    # NumPy does not promise which duplicate wins a fancy assignment: check, and keep only the last.
+    if idx.size > 1 and not (leaves.take(idx) == val).all():
+        _, first_in_reversed = np.unique(idx[::-1], return_index=True)
+        last = idx.size - 1 - first_in_reversed
+        idx, val = idx[last], val[last]  # distinct slots from here on
+        leaves[idx] = val
+    for tree in trees[1:]:
+        tree._leaves[idx] = val  # a slot still repeated has the same value each time
+    node = idx
+    for level in range(len(trees[0]._rows_and_parents)):
+        node = node // trees[0].fanout
+        for tree in trees:
+            rows, parents = tree._rows_and_parents[level]
+            parents[node] = tree._reduce_rows(rows.take(node, axis=0))
+    for tree in trees:
+        tree._dirty = True
 
 # %% ../notebooks/01_sum_tree.ipynb #cell-026
 class SumTree(_WideTree):
@@ -271,8 +303,8 @@ class SumTree(_WideTree):
         self._top_prefix = np.zeros(self._levels[-1].size + 1)  # [0, S_0, S_1, ...] over the root's children
 
     def _refresh_root(self) -> None:
-        np.cumsum(self._levels[-1], out=self._top_prefix[1:])
-        self._below_total = np.nextafter(self._top_prefix[-1], 0.0)  # largest float < total
+        np.add.accumulate(self._levels[-1], out=self._top_prefix[1:])  # np.cumsum, minus its wrapper
+        self._below_total = math.nextafter(float(self._top_prefix[-1]), 0.0)  # largest float < total
 
     @property
     def total(self) -> float:
@@ -353,7 +385,7 @@ class SumTree(_WideTree):
         """
         np.minimum(v, self._below_total, out=v)  # v == total would fall off the end
         prefix = self._top_prefix
-        node = np.searchsorted(prefix[1:], v, side="right")  # first child with S_i > v
+        node = prefix[1:].searchsorted(v, side="right")  # first child with S_i > v
         v -= prefix[node]  # an exact lower bound, so v stays >= 0
         k = self.fanout
         row_starts = np.arange(0, v.size * k, k)  # flat index of the first child of each row
@@ -370,7 +402,7 @@ class SumTree(_WideTree):
                     np.matmul(children[rows_s], self._running_matrix, out=running[rows_s])
             # the row's own total can differ from the stored parent by rounding: stay below it
             np.minimum(v, np.nextafter(running[:, -1], 0.0), out=v)
-            j = np.argmax(running > v[:, None], axis=1)  # first child whose running sum passes v
+            j = (running > v[:, None]).argmax(axis=1)  # first child whose running sum passes v
             at = row_starts + j
             v -= running.take(at) - children.take(at)  # minus the sum of the children before child j
             np.maximum(v, 0.0, out=v)  # (that difference may exceed v by one rounding)
@@ -398,6 +430,13 @@ class MinTree(_WideTree):
 
     def _refresh_root(self) -> None:
         self._min = float(self._levels[-1].min())
+
+    def _reduce_rows(self, children: np.ndarray) -> np.ndarray:
+        # The same numbers as np.minimum.reduce(children, axis=1), which is about twice as slow on
+        # short rows like these (NumPy 2.4, rows of 32): find each row's smallest, then gather it.
+        at = children.argmin(axis=1)
+        at += np.arange(0, children.size, children.shape[1])
+        return children.take(at)
 
     @property
     def min(self) -> float:
@@ -434,7 +473,9 @@ def stratified_sample(tree: SumTree, batch_size: int, rng: np.random.Generator) 
     total = tree.total
     if total <= 0.0:
         raise ValueError(f"cannot sample from an empty tree: every priority is 0 (total = {total!r})")
-    values = (np.arange(batch_size) + rng.random(batch_size)) * (total / batch_size)
+    values = rng.random(batch_size)  # (k + xi_k) * total / B, in place: the same numbers, fewer arrays
+    values += np.arange(batch_size)
+    values *= total / batch_size
     # Valid by construction, so skip find's checks; a last value rounded a hair above the total is
     # clamped below it by the search itself.
     return tree._find(values)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from prdqn_helpers.sum_tree import MinTree, SumTree, stratified_sample
+from prdqn_helpers.sum_tree import MinTree, SumTree, _update_validated, stratified_sample
 
 # Tree shapes exercised throughout: the default wide tree, the classic binary tree, a ternary tree
 # with a one-child root, and a small fanout with an odd root width.
@@ -539,3 +539,49 @@ def test_pickle_and_deepcopy_keep_a_working_independent_tree() -> None:
         assert clone.total == t.total + 1000.0
         assert clone.find([500.0]).tolist() == [0]  # the search sees the new value (slot 0 owns [0, 1000))
     assert t.priorities([0]).tolist() == [0.0]
+
+
+# ---------------------------------------------------------------- the unchecked update the replay buffer uses
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 300),
+    st.sampled_from(LAYOUTS),
+    st.lists(st.lists(st.tuples(st.integers(0, 10**6), st.floats(0.0, 1e6)), min_size=1, max_size=40), max_size=5),
+)
+def test_update_validated_on_two_trees_equals_update_on_each(capacity: int, layout: dict, batches: list) -> None:
+    together = (SumTree(capacity, **layout), MinTree(capacity, **layout))
+    apart = (SumTree(capacity, **layout), MinTree(capacity, **layout))
+    for batch in batches:  # slots repeat often (capacity can be small): the last value must win in BOTH trees
+        idx = np.array([i % capacity for i, _ in batch], dtype=np.int64)
+        val = np.array([v for _, v in batch])
+        _update_validated(together, idx, val)
+        for tree in apart:
+            tree.update(idx, val)
+    for a, b in zip(together, apart):
+        for level_a, level_b in zip(a.levels(), b.levels()):
+            np.testing.assert_array_equal(level_a, level_b)
+    assert together[0].total == apart[0].total and together[1].min == apart[1].min
+
+
+def test_update_validated_keeps_the_last_of_repeated_slots_in_every_tree() -> None:
+    s, m = SumTree(8), MinTree(8)
+    _update_validated((s, m), np.array([3, 5, 3, 3]), np.array([0.5, 2.0, 0.25, 4.0]))
+    assert s.priorities([3, 5]).tolist() == [4.0, 2.0] and s.total == 6.0
+    assert m.values([3, 5]).tolist() == [4.0, 2.0] and m.min == 2.0  # 0.25 and 0.5 were overwritten
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=LAYOUT_IDS)
+def test_min_tree_nodes_are_the_minimum_of_their_children_after_batched_updates(layout: dict) -> None:
+    rng = np.random.default_rng(5)
+    t = MinTree(200, **layout)
+    for _ in range(20):
+        idx = rng.integers(0, 200, 30)
+        t.update(idx, np.where(rng.random(30) < 0.2, np.inf, rng.random(30)))  # some slots cleared
+    levels, fanout = t.levels(), t.fanout
+    for children, parents in zip(levels[:-1], levels[1:]):
+        expected = np.minimum.reduce(children.reshape(-1, fanout), axis=1)
+        np.testing.assert_array_equal(parents[: expected.size], expected)
+        assert np.all(parents[expected.size :] == np.inf)  # padding up to a whole row: empty
+    assert t.min == levels[-1].min()
