@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .sum_tree import MinTree, SumTree, stratified_sample
+from .sum_tree import MinTree, SumTree, _update_validated, stratified_sample
 
 # %% auto #0
 __all__ = ['linear_schedule', 'Batch', 'ReplayBuffer', 'PrioritizedReplayBuffer']
@@ -351,13 +351,15 @@ class ReplayBuffer:
             raise ValueError(f"indices must be one-dimensional, got shape {idx.shape}")
         errors = _check_real_array("td_errors", td_errors, idx.shape, np.float64)
         # Slots 0 .. size-1 hold transitions (slots fill in order before the first wrap-around).
-        if idx.size and (idx.min() < 0 or idx.max() >= self._size):
+        # One pass for both ends: seen as unsigned, a negative slot is a huge one.
+        slots = idx.astype(np.int64, copy=False)
+        if slots.size and slots.view(np.uint64).max() >= self._size:
             outside = (idx < 0) | (idx >= self.capacity)
             if outside.any():
                 raise IndexError(f"indices must be slots in [0, capacity={self.capacity}), got {_where(idx, outside)}")
             raise IndexError(f"indices must be slots that hold a transition (0 .. {self._size - 1}), "
                              f"got the never-written slot {_where(idx, idx >= self._size)}")
-        return idx.astype(np.int64, copy=False), np.abs(errors)
+        return slots, np.abs(errors)
 
     def update_priorities(self, indices: np.ndarray, td_errors: np.ndarray) -> None:
         """Validate like the prioritized buffer does, then do nothing: uniform replay has no priorities.
@@ -474,7 +476,8 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         batch_size, beta, rng = self._check_sample_args(batch_size, beta, rng)
         indices = stratified_sample(self._sum_tree, batch_size, rng)  # PER: proportional, stratified
         # PER: w_i = (N P(i))^-beta / (N P_min)^-beta = (p_min / p_i)^beta; N and the sum cancel.
-        weights = (self._min_tree.min / self._sum_tree.priorities(indices)) ** beta
+        # (the tree's own search returned these slots, so they need no check: read the leaves directly)
+        weights = (self._min_tree.min / self._sum_tree._leaves.take(indices)) ** beta
         return self._gather(indices, weights.astype(np.float32))
 
     def update_priorities(self, indices: np.ndarray, td_errors: np.ndarray) -> None:
@@ -498,11 +501,15 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         idx, abs_errors = self._check_update_args(indices, td_errors)
         if idx.size == 0:
             return
-        with np.errstate(over="ignore"):  # an overflow is reported just below, with the value
+        if self.alpha <= 1.0:  # x ** alpha <= max(x, 1): cannot overflow
             priorities = (abs_errors + self.priority_eps) ** self.alpha
-        overflow = ~np.isfinite(priorities)
-        if overflow.any():
+        else:
+            with np.errstate(over="ignore"):  # an overflow is reported just below, with the value
+                priorities = (abs_errors + self.priority_eps) ** self.alpha
+        largest = float(priorities.max())
+        if not largest < math.inf:
+            overflow = ~np.isfinite(priorities)
             raise ValueError(f"td_errors give an infinite priority with alpha={self.alpha}: {_where(abs_errors, overflow)}")
-        self._sum_tree.update(idx, priorities)
-        self._min_tree.update(idx, priorities)
-        self._max_priority = max(self._max_priority, float(priorities.max()))
+        # Checked above, so both trees take them unchecked, in one pass (see notebook 01).
+        _update_validated((self._sum_tree, self._min_tree), idx, priorities)
+        self._max_priority = max(self._max_priority, largest)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -243,6 +245,23 @@ def test_repeated_index_keeps_its_last_error() -> None:
     buffer = filled(PrioritizedReplayBuffer, 4, alpha=1.0, priority_eps=1e-6)
     buffer.update_priorities([2, 1, 2], [5.0, 1.0, 0.5])
     assert buffer.priorities([2])[0] == pytest.approx(0.5 + 1e-6)
+
+
+def test_repeated_index_keeps_its_last_error_for_the_smallest_priority_too() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 4, alpha=1.0, priority_eps=1e-6)
+    buffer.update_priorities([0, 1, 2, 3, 2], [3.0, 4.0, 0.0, 5.0, 2.0])  # slot 2: 0.0, then 2.0
+    assert buffer.min_priority == pytest.approx(2.0 + 1e-6)
+
+
+@pytest.mark.parametrize("alpha", [0.6, 1.0, 1.5])
+def test_priorities_follow_the_formula_without_warnings(alpha: float) -> None:
+    buffer = filled(PrioritizedReplayBuffer, 3, alpha=alpha, priority_eps=1e-6)
+    errors = np.array([0.0, 2.0, 1e30])  # 1e30 ** 1.5 is still finite
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        buffer.update_priorities(np.arange(3), errors)
+    np.testing.assert_allclose(buffer.priorities(np.arange(3)), (errors + 1e-6) ** alpha, rtol=1e-12)
+    assert buffer.max_priority == pytest.approx((1e30 + 1e-6) ** alpha)
 
 
 def test_sign_of_td_error_is_ignored() -> None:
@@ -508,6 +527,7 @@ BAD_UPDATES = [
     (([0, 6], [0.5, 0.5]), IndexError, "never-written slot 6 at index 1"),
     (([0, 8], [0.5, 0.5]), IndexError, r"indices must be slots in \[0, capacity=8\), got 8 at index 1"),
     (([-1, 0], [0.5, 0.5]), IndexError, "got -1 at index 0"),
+    ((np.array([0, 2**63 + 1], np.uint64), [0.5, 0.5]), IndexError, "got 9223372036854775809 at index 1"),
 ]
 
 
