@@ -1,0 +1,413 @@
+"""Tests of prdqn_helpers.train: config validation, evaluation, the loop's protocol, switches, files, CLI.
+
+Training runs here are tiny (a few hundred env steps, small networks): they test the loop's logic, not
+whether it solves CartPole (notebook 04 and benchmarks/cartpole.py measure that).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import prdqn_helpers.train as train_module
+from prdqn_helpers.dqn import AgentConfig, DQNAgent
+from prdqn_helpers.replay import PrioritizedReplayBuffer, ReplayBuffer
+from prdqn_helpers.train import (
+    Job, TrainConfig, TrainHistory, derive_seeds, evaluate, load_checkpoint, main, make_eval_env, run_job,
+    save_checkpoint, summarize, train, train_many,
+)
+
+TINY = TrainConfig(hidden_sizes=(16,), total_env_steps=600, warmup_steps=100, batch_size=16, buffer_size=1_000,
+                   eval_every=200, eval_episodes=3, final_eval_episodes=4)
+
+
+class LeanController:
+    """Balances CartPole: push towards the side the pole leans or falls to."""
+
+    def greedy_actions(self, obs: np.ndarray) -> np.ndarray:
+        return (obs[:, 2] + 0.5 * obs[:, 3] > 0).astype(np.int64)
+
+
+class AlwaysLeft:
+    def greedy_actions(self, obs: np.ndarray) -> np.ndarray:
+        return np.zeros(len(obs), dtype=np.int64)
+
+
+class ScriptedVectorEnv:
+    """A fake vector env: copy i terminates at step lengths[i], then (like autoreset) keeps paying reward 1."""
+
+    def __init__(self, lengths: list[int]) -> None:
+        self.lengths = np.array(lengths)
+        self.num_envs = len(lengths)
+        self.t = 0
+
+    def reset(self, seed: int | None = None) -> tuple[np.ndarray, dict]:
+        self.t = 0
+        return np.zeros((self.num_envs, 4), dtype=np.float32), {}
+
+    def step(self, actions: np.ndarray):
+        self.t += 1
+        terminated = self.lengths == self.t
+        return (np.zeros((self.num_envs, 4), dtype=np.float32), np.ones(self.num_envs), terminated,
+                np.zeros(self.num_envs, dtype=bool), {})
+
+
+# ---- TrainConfig ----------------------------------------------------------------------------------
+def test_config_defaults_extend_agent_config() -> None:
+    config = TrainConfig()
+    assert isinstance(config, AgentConfig)
+    assert (config.total_env_steps, config.eval_every, config.eval_episodes, config.final_eval_episodes) == \
+        (50_000, 500, 10, 100)
+    assert config.solve_threshold == 475.0 and config.torch_threads == 1
+    assert not (config.is_weight_on_both_sides or config.reward_rewrite or config.priority_clip)
+    assert config.fixed_epsilon is None
+
+
+def test_config_is_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        TrainConfig().lr = 0.1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("total_env_steps", 0), ("buffer_size", -1), ("batch_size", 1.5), ("eval_every", 0), ("eval_episodes", 0),
+    ("final_eval_episodes", True), ("torch_threads", 0), ("warmup_steps", -1), ("alpha", -0.1), ("beta0", 1.5),
+    ("priority_eps", 0.0), ("fixed_epsilon", 1.5), ("env_id", ""),
+])
+def test_config_rejects_bad_field_naming_it(field: str, value: object) -> None:
+    with pytest.raises(ValueError, match=field):
+        TrainConfig(**{field: value})
+
+
+def test_config_rejects_batch_larger_than_buffer() -> None:
+    with pytest.raises(ValueError, match="batch_size"):
+        TrainConfig(buffer_size=10, batch_size=11)
+
+
+def test_config_still_validates_agent_fields() -> None:
+    with pytest.raises(ValueError, match="lr"):
+        TrainConfig(lr=0.0)
+
+
+# ---- seeds and evaluation ---------------------------------------------------------------------------
+def test_derive_seeds_is_deterministic_and_distinct() -> None:
+    assert derive_seeds(3) == derive_seeds(3)
+    assert len(set(derive_seeds(3)) | set(derive_seeds(4))) == 6
+
+
+@pytest.mark.parametrize("seed", [-1, 1.0, True, "1"])
+def test_derive_seeds_rejects_bad_seed(seed: object) -> None:
+    with pytest.raises(ValueError, match="seed"):
+        derive_seeds(seed)  # type: ignore[arg-type]
+
+
+def test_evaluate_counts_each_episode_until_its_own_end() -> None:
+    returns = evaluate(AlwaysLeft(), ScriptedVectorEnv([3, 7, 1, 5]), seed=0)
+    assert returns.tolist() == [3.0, 7.0, 1.0, 5.0]
+
+
+def test_evaluate_counts_to_the_time_limit_on_cartpole() -> None:
+    eval_env = make_eval_env("CartPole-v1", 6)
+    assert evaluate(LeanController(), eval_env, seed=1).tolist() == [500.0] * 6
+    short = evaluate(AlwaysLeft(), eval_env, seed=1)
+    assert (short < 15).all() and short.shape == (6,)
+
+
+def test_evaluate_repeats_with_the_same_seed() -> None:
+    eval_env = make_eval_env("CartPole-v1", 5)
+    agent = DQNAgent(4, 2, TINY, seed=0)
+    assert (evaluate(agent, eval_env, seed=9) == evaluate(agent, eval_env, seed=9)).all()
+
+
+def test_make_eval_env_rejects_zero_copies() -> None:
+    with pytest.raises(ValueError, match="num_envs"):
+        make_eval_env("CartPole-v1", 0)
+
+
+# ---- train: arguments, smoke runs, determinism ----------------------------------------------------
+def test_train_rejects_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="replay"):
+        train(TINY, 0, "rank-based", progress=False)
+    with pytest.raises(ValueError, match="seed"):
+        train(TINY, -1, progress=False)
+    with pytest.raises(ValueError, match="TrainConfig"):
+        train(AgentConfig(), 0, progress=False)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("replay", ["prioritized", "uniform"])
+def test_train_smoke_run_records_a_consistent_history(replay: str) -> None:
+    history, agent = train(TINY, 0, replay, progress=False)
+    assert isinstance(history, TrainHistory) and isinstance(agent, DQNAgent)
+    assert history.replay == replay and history.seed == 0 and not history.interrupted
+    assert history.env_steps == 600 and history.eval_steps == [200, 400, 600]
+    assert history.loss_steps == [200, 400, 600] and all(np.isfinite(history.losses))
+    assert agent.gradient_steps == 600 - 100                      # one gradient step per env step after warm-up
+    assert history.episode_end_steps == sorted(history.episode_end_steps)
+    assert len(history.episode_returns) == len(history.episode_end_steps) > 0
+    assert history.final_checks[-1][0] == 600 and history.final_eval_mean == history.final_checks[-1][1]
+    assert history.solved == (history.final_eval_mean >= TINY.solve_threshold)
+    assert history.wall_seconds > 0 and history.cpu_seconds > 0
+
+
+def test_train_is_deterministic_for_a_seed() -> None:
+    a, _ = train(TINY, 5, progress=False)
+    b, _ = train(TINY, 5, progress=False)
+    c, _ = train(TINY, 6, progress=False)
+    fields = ("episode_returns", "eval_means", "losses", "final_checks")
+    assert all(getattr(a, f) == getattr(b, f) for f in fields)
+    assert any(getattr(a, f) != getattr(c, f) for f in fields)
+
+
+def test_train_uses_one_torch_thread_by_default() -> None:
+    before = torch.get_num_threads()
+    try:
+        train(TINY, 0, progress=False)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+
+
+# ---- the evaluation protocol ------------------------------------------------------------------------
+def _scripted_evaluate(monkeypatch: pytest.MonkeyPatch, eval_means: list[float], final_means: list[float]):
+    """Replace evaluate: 10-episode evaluations and 100-episode checks return the scripted means in turn."""
+    calls = {"eval": 0, "final": 0}
+
+    def fake(agent, eval_env, seed):
+        kind = "final" if eval_env.num_envs == TINY.final_eval_episodes else "eval"
+        means = final_means if kind == "final" else eval_means
+        mean = means[min(calls[kind], len(means) - 1)]
+        calls[kind] += 1
+        return np.full(eval_env.num_envs, mean)
+
+    monkeypatch.setattr(train_module, "evaluate", fake)
+    return calls
+
+
+def test_train_stops_at_the_first_confirmed_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    _scripted_evaluate(monkeypatch, eval_means=[20.0, 480.0], final_means=[490.0])
+    history, _ = train(TINY, 0, progress=False)
+    assert history.solved and history.env_steps_to_solve == 400 and history.env_steps == 400
+    assert history.eval_means == [20.0, 480.0] and history.final_checks == [(400, 490.0)]
+    assert history.final_eval_mean == 490.0
+
+
+def test_train_goes_on_after_a_failed_final_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    _scripted_evaluate(monkeypatch, eval_means=[480.0], final_means=[470.0, 476.0])
+    history, _ = train(TINY, 0, progress=False)
+    assert history.final_checks == [(200, 470.0), (400, 476.0)]
+    assert history.solved and history.env_steps_to_solve == 400 and history.final_eval_mean == 476.0
+
+
+def test_train_checks_the_last_weights_when_the_budget_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _scripted_evaluate(monkeypatch, eval_means=[100.0], final_means=[150.0])
+    history, _ = train(TINY, 0, progress=False)
+    assert calls == {"eval": 3, "final": 1}
+    assert not history.solved and history.env_steps_to_solve is None
+    assert history.final_checks == [(600, 150.0)] and history.final_eval_mean == 150.0
+
+
+def test_train_returns_what_it_has_on_keyboard_interrupt(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = {"n": 0}
+
+    def interrupt_second(agent, eval_env, seed):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return np.zeros(eval_env.num_envs)
+
+    monkeypatch.setattr(train_module, "evaluate", interrupt_second)
+    history, agent = train(TINY, 0, progress=False)
+    assert history.interrupted and not history.solved and history.final_eval_mean is None
+    assert history.env_steps == 400 and history.eval_steps == [200] and isinstance(agent, DQNAgent)
+
+
+# ---- the original notebook's switches -----------------------------------------------------------------
+class _Recorder:
+    """Wraps train's buffer factory and agent class to record what the loop stores, samples and learns from."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.rewards, self.terminated, self.sampled_weights, self.update_weights = [], [], [], []
+        self.td_written, self.epsilons = [], []
+        recorder = self
+        make_buffer = train_module._make_buffer
+
+        def recording_buffer(config, replay, obs_shape):
+            buffer = make_buffer(config, replay, obs_shape)
+            add, sample, update = buffer.add, buffer.sample, buffer.update_priorities
+
+            def add_(obs, action, reward, next_obs, terminated):
+                recorder.rewards.append(reward)
+                recorder.terminated.append(bool(terminated))
+                add(obs, action, reward, next_obs, terminated)
+
+            def sample_(batch_size, beta, rng):
+                batch = sample(batch_size, beta, rng)
+                recorder.sampled_weights.append(batch.weights.copy())
+                return batch
+
+            def update_(indices, td_errors):
+                recorder.td_written.append(np.asarray(td_errors).copy())
+                update(indices, td_errors)
+
+            buffer.add, buffer.sample, buffer.update_priorities = add_, sample_, update_
+            return buffer
+
+        class RecordingAgent(DQNAgent):
+            def act(self, obs, epsilon, rng):
+                recorder.epsilons.append(epsilon)
+                return super().act(obs, epsilon, rng)
+
+            def update(self, batch):
+                recorder.update_weights.append(np.asarray(batch.weights).copy())
+                return super().update(batch)
+
+        monkeypatch.setattr(train_module, "_make_buffer", recording_buffer)
+        monkeypatch.setattr(train_module, "DQNAgent", RecordingAgent)
+
+
+def test_defaults_store_environment_rewards_and_pass_weights_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    rec = _Recorder(monkeypatch)
+    train(TINY, 0, progress=False)
+    assert set(rec.rewards) == {1.0} and any(rec.terminated)
+    assert all(np.array_equal(s, u) for s, u in zip(rec.sampled_weights, rec.update_weights))
+    assert rec.epsilons[0] == 1.0 and rec.epsilons[-1] < 1.0          # decaying exploration
+
+
+def test_fixed_epsilon_keeps_exploration_constant(monkeypatch: pytest.MonkeyPatch) -> None:
+    rec = _Recorder(monkeypatch)
+    train(dataclasses.replace(TINY, fixed_epsilon=0.5), 0, progress=False)
+    assert set(rec.epsilons) == {0.5} and len(rec.epsilons) == 600
+
+
+def test_is_weight_on_both_sides_squares_the_weights(monkeypatch: pytest.MonkeyPatch) -> None:
+    rec = _Recorder(monkeypatch)
+    train(dataclasses.replace(TINY, is_weight_on_both_sides=True), 0, progress=False)
+    assert any((w < 1).any() for w in rec.sampled_weights)
+    assert all(np.allclose(u, s ** 2) for s, u in zip(rec.sampled_weights, rec.update_weights))
+
+
+def test_reward_rewrite_stores_minus_one_on_termination_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    rec = _Recorder(monkeypatch)
+    history, _ = train(dataclasses.replace(TINY, reward_rewrite=True, gamma=0.9), 0, progress=False)
+    assert [r == -1.0 for r in rec.rewards] == rec.terminated
+    assert set(rec.rewards) == {-1.0, 0.01}
+    assert set(history.episode_returns) <= set(range(1, 501))          # recorded returns stay the env's own
+
+
+def test_priority_clip_saturates_priorities(monkeypatch: pytest.MonkeyPatch) -> None:
+    rec = _Recorder(monkeypatch)
+    train(dataclasses.replace(TINY, priority_clip=True), 0, progress=False)
+    written = np.concatenate(rec.td_written)
+    assert written.min() >= 0.1 and written.max() <= 1.0
+
+
+# ---- files: checkpoint, summary -----------------------------------------------------------------------
+def test_checkpoint_round_trip_plays_identically(tmp_path) -> None:
+    history, agent = train(TINY, 0, progress=False)
+    path = save_checkpoint(tmp_path / "sub" / "agent.pt", agent, TINY)
+    reloaded, config = load_checkpoint(path)
+    assert config == TINY
+    obs = np.random.default_rng(0).normal(size=(32, 4)).astype(np.float32)
+    assert np.array_equal(agent.q_values(obs), reloaded.q_values(obs))
+    eval_env = make_eval_env("CartPole-v1", 4)
+    assert np.array_equal(evaluate(agent, eval_env, 3), evaluate(reloaded, eval_env, 3))
+
+
+def test_load_checkpoint_rejects_other_files(tmp_path) -> None:
+    path = tmp_path / "other.pt"
+    torch.save({"weights": torch.zeros(3)}, path)
+    with pytest.raises(ValueError, match="not a checkpoint"):
+        load_checkpoint(path)
+
+
+def test_summarize_is_json_ready_with_the_design_fields() -> None:
+    history, _ = train(TINY, 0, progress=False)
+    summary = json.loads(json.dumps(summarize(history, TINY)))
+    for key in ("solved", "env_steps_to_solve", "final_eval_mean", "final_eval_episodes", "wall_seconds", "seed",
+                "replay", "config", "versions", "history"):
+        assert key in summary
+    assert summary["config"]["total_env_steps"] == 600 and summary["final_eval_episodes"] == 4
+    assert summary["history"]["eval_steps"] == [200, 400, 600]
+    assert "torch" in summary["versions"] and "prdqn_helpers" in summary["versions"]
+
+
+# ---- several runs -------------------------------------------------------------------------------------
+def test_train_many_matches_single_runs_in_job_order() -> None:
+    jobs = [Job(TINY, 1, "uniform", "u1"), Job(TINY, 2, "prioritized", "p2")]
+    sequential = train_many(jobs, workers=1)
+    parallel = train_many(jobs, workers=2)
+    assert [r["label"] for r in parallel] == ["u1", "p2"] and [r["seed"] for r in parallel] == [1, 2]
+    for a, b in zip(sequential, parallel):
+        assert a["history"]["eval_means"] == b["history"]["eval_means"] and a["history"]["losses"] == b["history"]["losses"]
+    assert run_job(jobs[0])["history"]["episode_returns"] == sequential[0]["history"]["episode_returns"]
+
+
+def test_train_many_rejects_zero_workers() -> None:
+    with pytest.raises(ValueError, match="workers"):
+        train_many([], workers=0)
+
+
+# ---- command line -------------------------------------------------------------------------------------
+TINY_ARGS = [f"--set={k}={json.dumps(v)}" for k, v in
+             {"hidden_sizes": [16], "total_env_steps": 600, "warmup_steps": 100, "batch_size": 16,
+              "buffer_size": 1000, "eval_every": 200, "eval_episodes": 3, "final_eval_episodes": 4}.items()]
+
+
+def test_cli_writes_summary_and_checkpoint(tmp_path) -> None:
+    out = tmp_path / "run"
+    assert main(["--seed", "0", "--replay", "uniform", "--out", str(out), "--no-progress", *TINY_ARGS]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["seed"] == 0 and summary["replay"] == "uniform" and summary["config"]["hidden_sizes"] == [16]
+    assert summary["final_eval_episodes"] == 4 and summary["interrupted"] is False
+    agent, config = load_checkpoint(out / "checkpoint.pt")
+    assert config.total_env_steps == 600 and agent.config.hidden_sizes == (16,)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--seed", "-3", "--out", "x"], "--seed: must be an integer >= 0, got '-3'"),
+    (["--seed", "one", "--out", "x"], "--seed: must be an integer >= 0, got 'one'"),
+    (["--seed", "0", "--replay", "ranked", "--out", "x"], "invalid choice: 'ranked'"),
+    (["--seed", "0"], "the following arguments are required: --out"),
+    (["--seed", "0", "--out", "x", "--set", "learning_rate=1"], "NAME a TrainConfig field"),
+    (["--seed", "0", "--out", "x", "--set", "lr=-1"], "lr must be > 0, got -1"),
+])
+def test_cli_rejects_bad_arguments_with_a_clear_message(argv, message, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_rejects_an_output_path_that_is_a_file(tmp_path, capsys) -> None:
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    with pytest.raises(SystemExit):
+        main(["--seed", "0", "--out", str(target)])
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_cli_writes_what_it_has_when_interrupted(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupt(agent, eval_env, seed):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_module, "evaluate", interrupt)
+    out = tmp_path / "run"
+    assert main(["--seed", "0", "--out", str(out), "--no-progress", *TINY_ARGS]) == 130
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["interrupted"] is True and summary["solved"] is False and summary["env_steps"] == 200
+    assert (out / "checkpoint.pt").exists()
+
+
+def test_module_runs_as_a_script(tmp_path) -> None:
+    done = subprocess.run([sys.executable, "-m", "prdqn_helpers.train", "--seed", "1", "--out", str(tmp_path),
+                           "--no-progress", *TINY_ARGS], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "summary.json").read_text())["seed"] == 1
+    bad = subprocess.run([sys.executable, "-m", "prdqn_helpers.train", "--seed", "1"], capture_output=True, text=True,
+                         timeout=300)
+    assert bad.returncode == 2 and "--out" in bad.stderr
