@@ -38,15 +38,15 @@ REPLAY_KINDS = ("prioritized", "uniform")
 class TrainConfig(AgentConfig):
     """Every setting of a training run: the agent's (inherited from `AgentConfig`) and the loop's.
 
-    The defaults solve CartPole-v1 (section 5 measures how often and how fast). Vary them with
-    `dataclasses.replace(config, field=value)`; the object itself is frozen, so a run's settings
-    cannot change under it.
+    The defaults solve CartPole-v1 (notebook 04, sections 2 and 8, measure how often and how fast).
+    Vary them with `dataclasses.replace(config, field=value)`; the object itself is frozen, so a
+    run's settings cannot change under it.
 
     Raises:
         ValueError: naming the field and its bad value, from `__post_init__`.
     """
 
-    # Retuned agent defaults (notebook 03: lr 1e-3, tau 0.005), chosen by measurement (section 2).
+    # Retuned agent defaults (notebook 03: lr 1e-3, tau 0.005), chosen by measurement (notebook 04, section 2).
     lr: float = 2e-3
     """Adam step size."""
     tau: float = 0.05
@@ -81,7 +81,7 @@ class TrainConfig(AgentConfig):
     torch_threads: int = 1
     """torch.set_num_threads for the run: small networks gain nothing from more, and runs repeat exactly."""
 
-    # The original notebook's choices, all off by default; section 8 switches them on one at a time.
+    # The original notebook's choices, all off by default; notebook 04, section 9, switches each on alone.
     fixed_epsilon: float | None = None
     """If set, explore with this constant epsilon instead of the decaying schedule (the original: 0.5)."""
     is_weight_on_both_sides: bool = False
@@ -229,7 +229,7 @@ def _make_buffer(config: TrainConfig, replay: str, obs_shape: tuple[int, ...]) -
 
 
 def _epsilon(config: TrainConfig, step: int) -> float:
-    if config.fixed_epsilon is not None:  # the original's constant exploration (section 8)
+    if config.fixed_epsilon is not None:  # the original's constant exploration (notebook 04, section 9)
         return config.fixed_epsilon
     if config.eps_decay_steps == 0:
         return config.eps_end
@@ -307,7 +307,7 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
             action = agent.act(obs, epsilon, rng)
             next_obs, reward, terminated, truncated, _ = env.step(action)
             episode_return += float(reward)
-            if config.reward_rewrite:  # the original's reward (section 8), seen by the learner only
+            if config.reward_rewrite:  # the original's reward (notebook 04, section 9), seen by the learner only
                 reward = -1.0 if terminated else 0.01
             buffer.add(obs, action, reward, next_obs, terminated)  # truncation is not termination
             obs = next_obs
