@@ -362,7 +362,7 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
     history.cpu_seconds = time.process_time() - start_cpu
     return TrainResult(history, agent)
 
-# %% ../notebooks/04_cartpole_training.ipynb #c045
+# %% ../notebooks/04_cartpole_training.ipynb #c047
 CHECKPOINT_NAME = "checkpoint.pt"
 SUMMARY_NAME = "summary.json"
 
@@ -432,7 +432,7 @@ def summarize(history: TrainHistory, config: TrainConfig) -> dict[str, Any]:
         "history": curves,
     }
 
-# %% ../notebooks/04_cartpole_training.ipynb #c053
+# %% ../notebooks/04_cartpole_training.ipynb #c055
 @dataclass(frozen=True)
 class Job:
     """One training run for `train_many`: a config, a seed, a replay kind and a label for the tables."""
@@ -465,7 +465,7 @@ def train_many(jobs: Sequence[Job], workers: int = 2) -> list[dict[str, Any]]:
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(run_job, jobs))
 
-# %% ../notebooks/04_cartpole_training.ipynb #c076
+# %% ../notebooks/04_cartpole_training.ipynb #c078
 def _parse_override(text: str) -> tuple[str, Any]:
     """'name=value' -> (name, value) with the value parsed as JSON (strings may be bare)."""
     name, sep, raw = text.partition("=")
@@ -531,6 +531,6 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"wall_seconds={history.wall_seconds:.1f} -> {args.out / SUMMARY_NAME}", file=sys.stderr)
     return 130 if history.interrupted else 0
 
-# %% ../notebooks/04_cartpole_training.ipynb #c078
+# %% ../notebooks/04_cartpole_training.ipynb #c080
 if __name__ == "__main__" and "__file__" in globals():  # a notebook kernel is __main__ too, without __file__
     sys.exit(main())
