@@ -411,3 +411,22 @@ def test_module_runs_as_a_script(tmp_path) -> None:
     bad = subprocess.run([sys.executable, "-m", "prdqn_helpers.train", "--seed", "1"], capture_output=True, text=True,
                          timeout=300)
     assert bad.returncode == 2 and "--out" in bad.stderr
+
+
+def test_module_stopped_by_sigint_still_writes_its_files(tmp_path) -> None:
+    """A real Ctrl-C: SIGINT to a running `python -m prdqn_helpers.train`, once its progress bar shows training."""
+    import os
+    import signal
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "prdqn_helpers.train", "--seed", "0", "--out", str(tmp_path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen, deadline = b"", time.monotonic() + 120
+    while b"eps" not in seen and time.monotonic() < deadline and process.poll() is None:
+        seen += os.read(process.stderr.fileno(), 4096)        # the bar's postfix appears inside the loop
+    process.send_signal(signal.SIGINT)
+    _, rest = process.communicate(timeout=120)
+    assert process.returncode == 130, (seen + rest).decode(errors="replace")[-2000:]
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["interrupted"] is True and 0 < summary["env_steps"] < 50_000
+    assert (tmp_path / "checkpoint.pt").exists()
