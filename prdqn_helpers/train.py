@@ -231,8 +231,6 @@ def _make_buffer(config: TrainConfig, replay: str, obs_shape: tuple[int, ...]) -
 def _epsilon(config: TrainConfig, step: int) -> float:
     if config.fixed_epsilon is not None:  # the original's constant exploration (notebook 04, section 9)
         return config.fixed_epsilon
-    if config.eps_decay_steps == 0:
-        return config.eps_end
     return epsilon_at(config, step)
 
 
