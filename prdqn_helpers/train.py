@@ -34,6 +34,13 @@ __all__ = ['REPLAY_KINDS', 'CHECKPOINT_NAME', 'SUMMARY_NAME', 'TrainConfig', 'ma
 REPLAY_KINDS = ("prioritized", "uniform")
 
 
+def _check_int(value: Any, name: str, minimum: int) -> int:
+    """Return `value` as an int if it is an integer >= `minimum` (bools are not), else raise ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class TrainConfig(AgentConfig):
     """Every setting of a training run: the agent's (inherited from `AgentConfig`) and the loop's.
@@ -96,12 +103,8 @@ class TrainConfig(AgentConfig):
         positive = ("total_env_steps", "buffer_size", "batch_size", "beta_anneal_steps", "eval_every",
                     "eval_episodes", "final_eval_episodes", "torch_threads")
         for name in positive:
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-        if isinstance(self.warmup_steps, bool) or not isinstance(self.warmup_steps, (int, np.integer)) \
-                or self.warmup_steps < 0:
-            raise ValueError(f"warmup_steps must be an integer >= 0, got {self.warmup_steps!r}")
+            _check_int(getattr(self, name), name, minimum=1)
+        _check_int(self.warmup_steps, "warmup_steps", minimum=0)
         if self.batch_size > self.buffer_size:
             raise ValueError(f"batch_size must be <= buffer_size = {self.buffer_size}, got {self.batch_size!r}")
         if not self.alpha >= 0:
@@ -125,8 +128,7 @@ def make_eval_env(env_id: str, num_envs: int) -> gym.vector.VectorEnv:
     Raises:
         ValueError: if num_envs < 1.
     """
-    if isinstance(num_envs, bool) or not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
-        raise ValueError(f"num_envs must be an integer >= 1, got {num_envs!r}")
+    _check_int(num_envs, "num_envs", minimum=1)
     try:
         return gym.make_vec(env_id, num_envs=int(num_envs), vectorization_mode="vector_entry_point")
     except gym.error.Error:  # no vectorized implementation registered
@@ -172,8 +174,7 @@ def derive_seeds(seed: int) -> tuple[int, int, int]:
     Raises:
         ValueError: if seed is not an integer >= 0.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    _check_int(seed, "seed", minimum=0)
     env_seed, eval_seed, final_seed = (int(s.generate_state(1)[0]) for s in np.random.SeedSequence(int(seed)).spawn(3))
     return env_seed, eval_seed, final_seed
 
@@ -456,8 +457,7 @@ def train_many(jobs: Sequence[Job], workers: int = 2) -> list[dict[str, Any]]:
     Raises:
         ValueError: if workers < 1.
     """
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
+    _check_int(workers, "workers", minimum=1)
     if workers == 1:
         return [run_job(job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
