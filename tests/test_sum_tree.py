@@ -415,6 +415,15 @@ def test_stratified_sample_rejects_an_empty_tree() -> None:
         stratified_sample(SumTree(4), 2, np.random.default_rng(0))
 
 
+def _assert_frequencies_match(draws: np.ndarray, priorities: np.ndarray) -> None:
+    """No draw of a zero-priority slot; counts of the others pass a chi-square test against N * p_i / sum(p)."""
+    counts = np.bincount(draws, minlength=priorities.size)
+    positive = priorities > 0
+    assert counts[~positive].sum() == 0
+    expected = draws.size * priorities[positive] / priorities.sum()
+    assert stats.chisquare(counts[positive], expected).pvalue > 1e-3
+
+
 def test_stratified_sampling_frequencies_match_priorities() -> None:
     """Seeded chi-square test: counts of 100,000 stratified draws against N * p_i / sum(p)."""
     rng = np.random.default_rng(12345)
@@ -422,11 +431,7 @@ def test_stratified_sampling_frequencies_match_priorities() -> None:
     priorities[3] = 0.0
     t = _filled(20, priorities)
     draws = np.concatenate([stratified_sample(t, 50, rng) for _ in range(2000)])
-    counts = np.bincount(draws, minlength=20)
-    positive = priorities > 0
-    assert counts[~positive].sum() == 0
-    expected = draws.size * priorities[positive] / priorities.sum()
-    assert stats.chisquare(counts[positive], expected).pvalue > 1e-3
+    _assert_frequencies_match(draws, priorities)
 
 
 def test_independent_draws_with_find_match_priorities() -> None:
@@ -435,11 +440,7 @@ def test_independent_draws_with_find_match_priorities() -> None:
     priorities = np.array([1.0, 0.0, 2.0, 0.5, 4.0, 0.0, 1.5])
     t = _filled(7, priorities, fanout=2, root_width=2)
     draws = t.find(rng.random(70_000) * t.total)
-    counts = np.bincount(draws, minlength=7)
-    positive = priorities > 0
-    assert counts[~positive].sum() == 0
-    expected = draws.size * priorities[positive] / priorities.sum()
-    assert stats.chisquare(counts[positive], expected).pvalue > 1e-3
+    _assert_frequencies_match(draws, priorities)
 
 
 # ---------------------------------------------------------------- floating-point drift
