@@ -255,8 +255,8 @@ def _update_validated(trees: tuple[_WideTree, ...], idx: np.ndarray, val: np.nda
 class SumTree(_WideTree):
     r"""Priorities of ``capacity`` slots, with O(log n) update and proportional search.
 
-    ``find(v)`` returns the slot ``i`` whose prefix interval ``[S_{i-1}, S_i)`` contains ``v``,
-    where ``S_i = p_0 + ... + p_i``. Drawing ``v`` uniformly in ``[0, total)`` therefore returns
+    ``find(u)`` returns the slot ``i`` whose prefix interval ``[S_{i-1}, S_i)`` contains ``u``,
+    where ``S_i = p_0 + ... + p_i``. Drawing ``u`` uniformly in ``[0, total)`` therefore returns
     slot ``i`` with probability ``p_i / total``. A slot with priority 0 (never written, or set to 0)
     is never returned, whatever rounding does.
 
@@ -322,9 +322,9 @@ class SumTree(_WideTree):
         return self.values(indices)
 
     def find(self, values: ArrayLike) -> np.ndarray:
-        """For each prefix-sum value ``v``, the slot ``i`` with ``S_{i-1} <= v < S_i``.
+        """For each prefix-sum value ``u``, the slot ``i`` with ``S_{i-1} <= u < S_i``.
 
-        ``v == total`` is accepted and returns the last slot with a positive priority. The result
+        ``u == total`` is accepted and returns the last slot with a positive priority. The result
         always has a positive priority (see ``_descend`` and ``_find``).
 
         Args:
@@ -371,7 +371,9 @@ class SumTree(_WideTree):
         return slots
 
     def _descend(self, v: np.ndarray, exact: bool = False) -> np.ndarray:
-        """Walk all values down the tree at once (``v`` is overwritten). Returns int64 leaf indices.
+        """Walk all values down the tree at once. Returns int64 leaf indices.
+
+        ``v`` holds the search values (``u`` in ``find`` and notebook 01) and is overwritten.
 
         At the root: one binary search in the prefix sums of its children. At each level below: the
         children of every current node form a row; ``running[:, j]`` = sum of children 0..j. The
@@ -450,8 +452,9 @@ def stratified_sample(tree: SumTree, batch_size: int, rng: np.random.Generator) 
     """Draw ``batch_size`` slots, one from each of ``batch_size`` equal segments of ``[0, total)``.
 
     Segment ``k`` is ``[k * total / B, (k + 1) * total / B)``; one uniform value is drawn in each and
-    searched as by ``tree.find``. Each slot is still drawn with probability ``p_i / total`` per draw, but
-    the batch covers the whole range of priorities (lower variance than B independent draws).
+    searched as by ``tree.find``. Slot ``i`` appears ``B * p_i / total`` times per batch in expectation,
+    and a uniformly chosen draw of the batch is slot ``i`` with probability ``p_i / total``; but the
+    batch covers the whole range of priorities (lower variance than B independent draws).
 
     Args:
         tree: a non-empty ``SumTree``.
