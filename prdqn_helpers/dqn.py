@@ -34,7 +34,7 @@ def _check_target_inputs(rewards: torch.Tensor, terminated: torch.Tensor, gamma:
 
 def dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_target: torch.Tensor,
                gamma: float) -> torch.Tensor:
-    """DQN's TD target  r + gamma * (1 - terminated) * max_a' Q_target(s', a')   (eq. 2).
+    """DQN's TD target  r + gamma * (1 - terminated) * max_a' Q_target(s', a')  (notebook 03, eq. 3).
 
     The same network both picks and values the next action, which biases the target upwards.
     Time-limit truncation is *not* termination: pass terminated = 0 there, so the target bootstraps.
@@ -57,10 +57,11 @@ def dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_target: t
 
 def double_dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_online: torch.Tensor,
                       next_q_target: torch.Tensor, gamma: float) -> torch.Tensor:
-    """Double DQN's TD target  r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_online(s', a'))  (eq. 3).
+    """Double DQN's TD target  r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_online(s', a')).
 
-    The online network selects the next action, the target network evaluates it (van Hasselt et al. 2016,
-    section 4), so an action whose value one network overestimates by chance is not also valued by it.
+    Notebook 03, eq. 4: the online network selects the next action, the target network evaluates it
+    (van Hasselt et al. 2016, section 4), so an action whose value one network overestimates by chance is
+    not also valued by it.
     Ties in the argmax go to the lowest action index.
 
     Args:
@@ -392,9 +393,11 @@ class DQNAgent:
 
     # ----- checkpoints --------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
-        """A deep copy of everything needed to resume: both networks, the optimizer, the step count.
+        """A deep copy of the agent's state: both networks, the optimizer, the gradient-step count, the config.
 
-        A copy, so it stays valid while training continues (keep the weights of a passing evaluation).
+        Not included: the replay buffer, the random generators and the environment-step count, which
+        belong to the training loop; resuming training exactly needs those too. A copy, so it stays valid
+        while training continues (keep the weights of a passing evaluation).
         """
         return copy.deepcopy({
             "obs_dim": self.obs_dim,
@@ -408,6 +411,10 @@ class DQNAgent:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore a `state_dict()` (a copy is loaded, so `state` stays independent of the agent).
+
+        This agent's config rules: of the checkpoint's config only hidden_sizes is checked, and the
+        optimizer's learning rate is reset to `self.config.lr` after loading (Adam's own
+        `load_state_dict` would bring back the checkpoint's rate, disagreeing with `self.config`).
 
         Raises:
             ValueError: if keys are missing, or obs_dim / n_actions / hidden_sizes differ from this agent's.
@@ -426,6 +433,8 @@ class DQNAgent:
         self.online_net.load_state_dict(state["online_net"])
         self.target_net.load_state_dict(state["target_net"])
         self.optimizer.load_state_dict(state["optimizer"])
+        for group in self.optimizer.param_groups:  # the agent's config, not the checkpoint, sets the rate
+            group["lr"] = self.config.lr
         self.gradient_steps = int(state["gradient_steps"])
 
 # %% ../notebooks/03_double_dqn.ipynb #c046

@@ -366,6 +366,20 @@ def test_state_dict_is_a_copy() -> None:
     assert all(torch.equal(a, b) for a, b in zip(saved, state["online_net"].values()))
 
 
+def test_load_state_dict_keeps_the_loading_agents_learning_rate() -> None:
+    state = make_agent(lr=1e-2).state_dict()
+    agent = make_agent(lr=1e-4)
+    agent.load_state_dict(state)
+    assert [group["lr"] for group in agent.optimizer.param_groups] == [1e-4]
+    assert agent.config.lr == 1e-4
+    assert state["optimizer"]["param_groups"][0]["lr"] == 1e-2  # the checkpoint itself is left alone
+
+
+def test_state_dict_leaves_out_the_replay_buffer_and_random_generators() -> None:
+    assert set(make_agent().state_dict()) == {"obs_dim", "n_actions", "config", "online_net", "target_net",
+                                              "optimizer", "gradient_steps"}
+
+
 def test_load_state_dict_rejects_other_shapes() -> None:
     state = make_agent().state_dict()
     with pytest.raises(ValueError, match="n_actions"):
