@@ -138,7 +138,7 @@ def make_eval_env(env_id: str, num_envs: int) -> gym.vector.VectorEnv:
 def evaluate(agent: DQNAgent, eval_env: gym.vector.VectorEnv, seed: int) -> np.ndarray:
     """Greedy returns of one episode per copy of `eval_env`, all run in lockstep.
 
-    Every step is ONE batched forward pass over the copies still running (`agent.greedy_actions`);
+    Every step is ONE batched forward pass over all copies (`agent.greedy_actions`), finished or not;
     a copy's episode ends at its first termination or truncation, and what it does after that is
     ignored. No exploration, no learning, and the training environment is not touched.
 
@@ -169,7 +169,9 @@ def derive_seeds(seed: int) -> tuple[int, int, int]:
     Three independent streams from `np.random.SeedSequence(seed).spawn(3)`, so the greedy
     evaluations never replay the training episodes' start states, and the final check uses start
     states that no evaluation has seen. Evaluation number k uses `eval_seed + k`, final check
-    number k uses `final_seed + k`.
+    number k uses `final_seed + k`. The "fresh start states" rely on the vector env drawing all its copies'
+    start states from one generator seeded once per reset (true of CartPole-v1's own vector env); with the
+    SyncVectorEnv fallback, copy i is seeded `seed + i`, so evaluations k and k + 1 share start states.
 
     Raises:
         ValueError: if seed is not an integer >= 0.
@@ -202,11 +204,11 @@ class TrainHistory:
     env_steps: int = 0
     """Env steps taken."""
     solved: bool = False
-    """True when the last final check's mean reached `solve_threshold`."""
+    """True when a passing evaluation was confirmed: the final check it triggered reached `solve_threshold`."""
     env_steps_to_solve: int | None = None
-    """Env step of the passing final check (None if not solved)."""
+    """Env step of the confirmed evaluation (None if not solved)."""
     final_eval_mean: float | None = None
-    """Mean of the last final check (None if interrupted before any)."""
+    """Mean of the last final check, confirming or at the end of the budget (None if interrupted before any)."""
     wall_seconds: float = 0.0
     """Wall-clock time of the whole run: set-up, training, evaluations, final check."""
     cpu_seconds: float = 0.0
@@ -246,7 +248,8 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
     `solve_threshold`, `final_eval_episodes` greedy episodes on fresh seeds confirm it: if they
     pass, training stops (keeping the passing weights); if not, training goes on and the next
     passing evaluation is checked again. At the end of the budget, the final weights get the same
-    final check, so every finished run reports a `final_eval_mean`.
+    final check, so every finished run reports a `final_eval_mean`; that check only measures: a run
+    is `solved` only if a passing evaluation was confirmed, never by the budget-end check alone.
 
     Seeding is done here, once: `seed` seeds the global generators (safety net), the NumPy
     generator that drives exploration and sampling, the network initialisation, and, through
@@ -261,7 +264,8 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
 
     Returns:
         TrainResult(history, agent). Ctrl-C (KeyboardInterrupt) stops the run early and still
-        returns what it has, with `history.interrupted = True`.
+        returns what it has, with `history.interrupted = True`. torch's thread count is set to
+        `config.torch_threads` for the run and restored afterwards.
 
     Raises:
         ValueError: if `config` is not a TrainConfig, `seed` is not an integer >= 0 or `replay`
@@ -277,7 +281,8 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
         raise ValueError(f"replay must be one of {REPLAY_KINDS}, got {replay!r}")
     env_seed, eval_seed, final_seed = derive_seeds(seed)  # raises ValueError for a bad seed
     rng = seed_everything(seed)  # seeding, in one place: this generator drives exploration and sampling
-    torch.set_num_threads(config.torch_threads)
+    threads_before = torch.get_num_threads()
+    torch.set_num_threads(config.torch_threads)  # restored in the finally below
 
     env = gym.make(config.env_id)
     obs_shape = env.observation_space.shape
@@ -287,12 +292,13 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
     buffer = _make_buffer(config, replay, obs_shape)
     history = TrainHistory(seed=int(seed), replay=replay)
 
-    def final_check(step: int) -> bool:
+    def final_check(step: int, confirming: bool) -> bool:
+        """Run the 100-episode check; only a check confirming a passing evaluation may mark the run solved."""
         mean = float(evaluate(agent, final_env, final_seed + len(history.final_checks)).mean())
         history.final_checks.append((step, mean))
         history.final_eval_mean = mean
-        history.solved = mean >= config.solve_threshold
-        history.env_steps_to_solve = step if history.solved else None
+        if confirming and mean >= config.solve_threshold:
+            history.solved, history.env_steps_to_solve = True, step
         return history.solved
 
     bar = tqdm(total=config.total_env_steps, unit="step", disable=not progress, file=sys.stderr,
@@ -337,7 +343,7 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
                 mean = float(evaluate(agent, eval_env, eval_seed + len(history.eval_steps)).mean())
                 history.eval_steps.append(step)
                 history.eval_means.append(mean)
-                if mean >= config.solve_threshold and final_check(step):
+                if mean >= config.solve_threshold and final_check(step, confirming=True):
                     break
             if step % 250 == 0:
                 recent = history.episode_returns[-10:]
@@ -345,9 +351,9 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
                                     f"eval {history.eval_means[-1] if history.eval_means else 0:.0f}",
                                     refresh=False)
                 bar.update(step - bar.n)
-        else:  # budget spent without a confirmed pass: check the final weights anyway
+        else:  # budget spent without a confirmed pass: measure the final weights (this cannot solve the run)
             if not history.final_checks or history.final_checks[-1][0] != step:
-                final_check(step)
+                final_check(step, confirming=False)
     except KeyboardInterrupt:
         history.interrupted = True
     finally:
@@ -356,6 +362,7 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
         env.close()
         eval_env.close()
         final_env.close()
+        torch.set_num_threads(threads_before)
     history.env_steps = step
     history.wall_seconds = time.perf_counter() - start
     history.cpu_seconds = time.process_time() - start_cpu

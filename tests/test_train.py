@@ -163,11 +163,25 @@ def test_train_is_deterministic_for_a_seed() -> None:
     assert any(getattr(a, f) != getattr(c, f) for f in fields)
 
 
-def test_train_uses_one_torch_thread_by_default() -> None:
+def test_train_uses_one_torch_thread_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = []
+    real_evaluate = train_module.evaluate
+
+    def spy(agent, eval_env, seed):
+        seen.append(torch.get_num_threads())
+        return real_evaluate(agent, eval_env, seed)
+
+    monkeypatch.setattr(train_module, "evaluate", spy)
+    train(TINY, 0, progress=False)
+    assert seen and set(seen) == {1}
+
+
+def test_train_restores_the_torch_thread_count() -> None:
     before = torch.get_num_threads()
     try:
+        torch.set_num_threads(2)
         train(TINY, 0, progress=False)
-        assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
 
@@ -209,6 +223,22 @@ def test_train_checks_the_last_weights_when_the_budget_ends(monkeypatch: pytest.
     assert calls == {"eval": 3, "final": 1}
     assert not history.solved and history.env_steps_to_solve is None
     assert history.final_checks == [(600, 150.0)] and history.final_eval_mean == 150.0
+
+
+def test_budget_end_check_never_solves_a_run_without_a_passing_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No evaluation passes, but the last weights would pass the 100-episode check: measured, not solved.
+    _scripted_evaluate(monkeypatch, eval_means=[100.0], final_means=[490.0])
+    history, _ = train(TINY, 0, progress=False)
+    assert history.final_checks == [(600, 490.0)] and history.final_eval_mean == 490.0
+    assert not history.solved and history.env_steps_to_solve is None
+
+
+def test_budget_end_check_does_not_undo_an_earlier_confirmation_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A pass at 200 fails its confirmation; later evaluations fail; the budget-end check passes: not solved.
+    _scripted_evaluate(monkeypatch, eval_means=[480.0, 100.0], final_means=[470.0, 490.0])
+    history, _ = train(TINY, 0, progress=False)
+    assert history.final_checks == [(200, 470.0), (600, 490.0)] and history.final_eval_mean == 490.0
+    assert not history.solved and history.env_steps_to_solve is None
 
 
 def test_train_returns_what_it_has_on_keyboard_interrupt(monkeypatch: pytest.MonkeyPatch) -> None:
