@@ -117,11 +117,19 @@ def _check_real_array(name: str, value: object, shape: tuple[int, ...], dtype: t
         raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}: {_short.repr(value)}")
     if arr.shape != shape:
         raise ValueError(f"{name} must have shape {shape}, got shape {arr.shape}: {_short.repr(value)}")
-    arr = arr.astype(dtype, copy=False)
-    finite = np.isfinite(arr)
+    if arr.dtype.kind == "f" and arr.dtype.itemsize > np.dtype(dtype).itemsize:
+        with np.errstate(over="ignore"):  # a value too large for ``dtype`` is reported below, as given
+            out = arr.astype(dtype)
+    else:
+        out = arr.astype(dtype, copy=False)
+    finite = np.isfinite(out)
     if not finite.all():
-        raise ValueError(f"{name} must be finite, got {_where(arr, ~finite)}")
-    return arr
+        bad = ~finite
+        if np.isfinite(arr[bad]).all():  # finite as given: it overflowed in the cast
+            limit = float(np.finfo(dtype).max)
+            raise ValueError(f"{name} must fit in {np.dtype(dtype).name} (|x| <= {limit:.4g}), got {_where(arr, bad)}")
+        raise ValueError(f"{name} must be finite, got {_where(arr, bad & ~np.isfinite(arr))}")
+    return out
 
 
 def _check_action_array(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
@@ -369,6 +377,10 @@ class ReplayBuffer:
         self._check_update_args(indices, td_errors)
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-024
+_SMALLEST_PRIORITY = float(np.finfo(np.float64).tiny)  # the lower bound on priority_eps ** alpha
+_SMALLEST_WEIGHT = np.finfo(np.float32).tiny  # weights are clipped here, so none is 0 in float32
+
+
 class PrioritizedReplayBuffer(ReplayBuffer):
     """Proportional prioritized replay (Schaul et al. 2016, section 3.3), same interface as ``ReplayBuffer``.
 
@@ -397,10 +409,12 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         obs_shape: shape of one observation.
         alpha: how much prioritization is used, a number >= 0 (0 = uniform).
         priority_eps: small constant > 0 added to ``|delta|`` so that no transition gets
-            probability 0.
+            probability 0; ``priority_eps ** alpha`` must be at least the smallest normal
+            float64 (about 2.2e-308), so that it does not round to 0.
 
     Raises:
-        ValueError: on a bad ``capacity``, ``obs_shape``, ``alpha`` or ``priority_eps``.
+        ValueError: on a bad ``capacity``, ``obs_shape``, ``alpha`` or ``priority_eps``, or if
+            ``priority_eps ** alpha`` underflows (e.g. ``alpha=60`` with ``priority_eps=1e-6``).
 
     Memory: the transition arrays plus two trees of float64 leaves (8 bytes per slot each, plus
     the small inner levels).
@@ -411,6 +425,12 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         super().__init__(capacity, obs_shape)
         self.alpha = _check_real("alpha", alpha, 0.0)
         self.priority_eps = _check_real("priority_eps", priority_eps, 0.0, low_open=True)
+        # The smallest possible priority is priority_eps ** alpha; it must stay a normal float64
+        # (not underflow to 0), or a transition could get probability 0 and every weight 0.
+        if self.priority_eps ** self.alpha < _SMALLEST_PRIORITY:
+            raise ValueError(f"priority_eps ** alpha must be >= {_SMALLEST_PRIORITY:.4g} (the smallest normal "
+                             f"float64), got priority_eps={priority_eps!r}, alpha={alpha!r}: "
+                             f"{self.priority_eps ** self.alpha!r}")
         self._sum_tree = SumTree(self.capacity)  # PER: priorities, for sampling
         self._min_tree = MinTree(self.capacity)  # PER: smallest priority, for the weights' scale
         self._max_priority = 1.0  # PER: p_1 = 1 (the paper); only ever grows
@@ -478,7 +498,9 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         # PER: w_i = (N P(i))^-beta / (N P_min)^-beta = (p_min / p_i)^beta; N and the sum cancel.
         # (the tree's own search returned these slots, so they need no check: read the leaves directly)
         weights = (self._min_tree.min / self._sum_tree._leaves.take(indices)) ** beta
-        return self._gather(indices, weights.astype(np.float32))
+        # A ratio below float32's smallest normal number (priorities more than ~1e38 apart) would
+        # round to a weight of 0: clip it, so every weight stays in (0, 1].
+        return self._gather(indices, np.maximum(weights, _SMALLEST_WEIGHT).astype(np.float32))
 
     def update_priorities(self, indices: np.ndarray, td_errors: np.ndarray) -> None:
         """Set ``p_i = (|td_error_i| + priority_eps) ** alpha`` for each slot in ``indices``.
@@ -492,11 +514,13 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         Raises:
             ValueError: if ``indices`` are not integers or not one-dimensional, if
                 ``td_errors`` has another shape or holds NaN or an infinity (the message names
-                the first bad value and its index), or a priority would overflow.
+                the first bad value and its index), or a priority would overflow or be 0
+                (possible only if ``alpha`` or ``priority_eps`` was changed after construction).
             IndexError: if a slot is outside [0, capacity) or was never written.
             Nothing is changed when an error is raised.
 
-        Cost: O(B log capacity); the largest priority is updated in O(B).
+        Cost: O(B log capacity); the largest priority is updated in O(B), from the priorities
+        that were stored (a repeated slot counts only with its last TD error).
         """
         idx, abs_errors = self._check_update_args(indices, td_errors)
         if idx.size == 0:
@@ -506,10 +530,14 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         else:
             with np.errstate(over="ignore"):  # an overflow is reported just below, with the value
                 priorities = (abs_errors + self.priority_eps) ** self.alpha
-        largest = float(priorities.max())
-        if not largest < math.inf:
+        if not float(priorities.max()) < math.inf:
             overflow = ~np.isfinite(priorities)
             raise ValueError(f"td_errors give an infinite priority with alpha={self.alpha}: {_where(abs_errors, overflow)}")
+        if not float(priorities.min()) > 0.0:  # the constructor's check prevents it, unless alpha or eps changed since
+            underflow = priorities <= 0.0
+            raise ValueError(f"td_errors give a priority of 0 with alpha={self.alpha}, "
+                             f"priority_eps={self.priority_eps}: {_where(abs_errors, underflow)}")
         # Checked above, so both trees take them unchecked, in one pass (see notebook 01).
         _update_validated((self._sum_tree, self._min_tree), idx, priorities)
-        self._max_priority = max(self._max_priority, largest)
+        # The largest priority now stored in these slots: a repeated slot's overwritten values do not count.
+        self._max_priority = max(self._max_priority, float(self._sum_tree._leaves.take(idx).max()))

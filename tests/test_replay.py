@@ -438,6 +438,8 @@ BAD_ADDS = [
     ({"reward": float("nan")}, "reward must be finite, got nan"),
     ({"reward": float("-inf")}, "reward must be finite, got -inf"),
     ({"reward": "1.0"}, "reward must hold real numbers"),
+    ({"obs": np.array([0.0, 1e300, 0.0, 0.0])}, r"obs must fit in float32 \(\|x\| <= 3.403e\+38\), got 1e\+300 at index 1"),
+    ({"reward": -1e39}, r"reward must fit in float32 .*got -1e\+39"),
     ({"terminated": 2}, "terminated must be booleans or 0/1, got 2"),
     ({"terminated": 0.5}, "terminated must be booleans or 0/1, got 0.5"),
     ({"terminated": "yes"}, "terminated must be booleans or 0/1"),
@@ -456,6 +458,15 @@ def test_bad_add_is_rejected_and_changes_nothing(cls: type, bad: dict, message: 
     assert_same(before, snapshot(buffer))
     buffer.add(*transition(3))  # the write position did not move either: slot 3 is next
     assert buffer.sample(4, rng=np.random.default_rng(0)).obs[:, 0].max() == 3.0
+
+
+def test_too_large_observation_is_reported_as_given_without_a_warning() -> None:
+    buffer = ReplayBuffer(3, (1,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the float32 cast must not warn about the overflow first
+        with pytest.raises(ValueError, match=r"obs must fit in float32 .*got 1e\+300 at index 0"):
+            buffer.add([1e300], 0, 0.0, [0.0], False)
+    assert len(buffer) == 0
 
 
 def test_add_accepts_real_numbers_of_any_width() -> None:
@@ -551,6 +562,46 @@ def test_overflowing_priority_is_rejected_and_changes_nothing() -> None:
     assert_same(before, snapshot(buffer))
 
 
+def test_zero_priority_is_rejected_and_changes_nothing() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 3)
+    buffer.alpha = 60.0  # after construction, so the constructor's check cannot catch it
+    before = snapshot(buffer)
+    with pytest.raises(ValueError, match="priority of 0 with alpha=60.0, priority_eps=1e-06: 0.0 at index 1"):
+        buffer.update_priorities([0, 1], [1.0, 0.0])
+    assert_same(before, snapshot(buffer))
+
+
+@pytest.mark.parametrize("alpha, priority_eps", [(60.0, 1e-6), (1.0, 1e-320), (2.0, 1e-160)])
+def test_priority_eps_that_underflows_with_alpha_is_rejected(alpha: float, priority_eps: float) -> None:
+    with pytest.raises(ValueError, match=rf"priority_eps \*\* alpha .*priority_eps={priority_eps!r}, alpha={alpha!r}"):
+        PrioritizedReplayBuffer(4, (1,), alpha=alpha, priority_eps=priority_eps)
+
+
+def test_smallest_allowed_priority_eps_is_accepted() -> None:
+    buffer = PrioritizedReplayBuffer(4, (1,), alpha=1.0, priority_eps=1e-300)
+    buffer.add([0.0], 0, 0.0, [0.0], False)
+    buffer.update_priorities([0], [0.0])
+    assert buffer.min_priority == 1e-300
+
+
+def test_weights_never_round_to_zero() -> None:
+    # p_min / p_i = 1e-50 is below float32's smallest normal number: the weight is clipped, not 0.
+    buffer = PrioritizedReplayBuffer(4, (1,), alpha=1.0, priority_eps=1e-50)
+    for t in range(4):
+        buffer.add([t], 0, 0.0, [t], False)
+    buffer.update_priorities(np.arange(4), [0.0, 1.0, 0.0, 0.0])
+    weights = buffer.sample(4, beta=1.0, rng=np.random.default_rng(0)).weights
+    assert np.all(weights > 0) and np.all(weights <= 1)
+    assert weights.min() == np.finfo(np.float32).tiny
+
+
+def test_max_priority_ignores_an_overwritten_repeated_error() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 2)
+    buffer.update_priorities([0, 0], [10.0, 0.0])  # slot 0 keeps the last error, 0
+    assert buffer.priorities([0])[0] == pytest.approx(1e-6 ** 0.6)
+    assert buffer.max_priority == 1.0  # 10.0 ** 0.6 was never stored
+
+
 def test_empty_update_is_a_no_op() -> None:
     buffer = filled(PrioritizedReplayBuffer, 3)
     before = snapshot(buffer)
@@ -601,7 +652,7 @@ def test_buffer_matches_a_simple_model(capacity: int, alpha: float, ops: list) -
             buffer.update_priorities(slots, errors)
             for s, e in zip(slots, errors):
                 model_p[s] = (abs(e) + eps) ** alpha
-                max_p = max(max_p, model_p[s])
+            max_p = max([max_p] + [model_p[s] for s in slots])  # a repeated slot counts with its last error
         assert len(buffer) == size
         assert buffer.max_priority == pytest.approx(max_p)
         if size:
