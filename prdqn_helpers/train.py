@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from .dqn import AgentConfig, DQNAgent, epsilon_at
 from .replay import PrioritizedReplayBuffer, ReplayBuffer, linear_schedule
+from .replay import _check_int  # the integer check notebook 02 wrote: (name, value, minimum)
 from .seeding import seed_everything
 
 # %% auto #0
@@ -32,13 +33,6 @@ __all__ = ['REPLAY_KINDS', 'CHECKPOINT_NAME', 'SUMMARY_NAME', 'TrainConfig', 'ma
 
 # %% ../notebooks/04_cartpole_training.ipynb #c010
 REPLAY_KINDS = ("prioritized", "uniform")
-
-
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    """Return `value` as an int if it is an integer >= `minimum` (bools are not), else raise ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -103,8 +97,8 @@ class TrainConfig(AgentConfig):
         positive = ("total_env_steps", "buffer_size", "batch_size", "beta_anneal_steps", "eval_every",
                     "eval_episodes", "final_eval_episodes", "torch_threads")
         for name in positive:
-            _check_int(getattr(self, name), name, minimum=1)
-        _check_int(self.warmup_steps, "warmup_steps", minimum=0)
+            _check_int(name, getattr(self, name), 1)
+        _check_int("warmup_steps", self.warmup_steps, 0)
         if self.batch_size > self.buffer_size:
             raise ValueError(f"batch_size must be <= buffer_size = {self.buffer_size}, got {self.batch_size!r}")
         if not self.alpha >= 0:
@@ -128,7 +122,7 @@ def make_eval_env(env_id: str, num_envs: int) -> gym.vector.VectorEnv:
     Raises:
         ValueError: if num_envs < 1.
     """
-    _check_int(num_envs, "num_envs", minimum=1)
+    _check_int("num_envs", num_envs, 1)
     try:
         return gym.make_vec(env_id, num_envs=int(num_envs), vectorization_mode="vector_entry_point")
     except gym.error.Error:  # no vectorized implementation registered
@@ -176,7 +170,7 @@ def derive_seeds(seed: int) -> tuple[int, int, int]:
     Raises:
         ValueError: if seed is not an integer >= 0.
     """
-    _check_int(seed, "seed", minimum=0)
+    _check_int("seed", seed, 0)
     env_seed, eval_seed, final_seed = (int(s.generate_state(1)[0]) for s in np.random.SeedSequence(int(seed)).spawn(3))
     return env_seed, eval_seed, final_seed
 
@@ -464,7 +458,7 @@ def train_many(jobs: Sequence[Job], workers: int = 2) -> list[dict[str, Any]]:
     Raises:
         ValueError: if workers < 1.
     """
-    _check_int(workers, "workers", minimum=1)
+    _check_int("workers", workers, 1)
     if workers == 1:
         return [run_job(job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
