@@ -18,9 +18,11 @@ from nbdev.export import nb_export
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def export_notebooks(root: Path = ROOT) -> list[Path]:
-    """Export ``root/notebooks/*.ipynb`` into ``root/prdqn_helpers``; return the notebooks read."""
+def export_notebooks(root: Path = ROOT, names: list[str] | None = None) -> list[Path]:
+    """Export ``root/notebooks/*.ipynb`` (or only ``names``) into ``root/prdqn_helpers``; return the notebooks read."""
     notebooks = sorted((root / "notebooks").glob("*.ipynb"))
+    if names:
+        notebooks = [nb for nb in notebooks if nb.name in names or nb.stem in names]
     for notebook in notebooks:
         nb_export(str(notebook), lib_path=str(root / "prdqn_helpers"))
     return notebooks
@@ -29,8 +31,9 @@ def export_notebooks(root: Path = ROOT) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
+    parser.add_argument("names", nargs="*", help="notebooks to export, e.g. 01_sum_tree (default: all)")
     args = parser.parse_args()
-    for notebook in export_notebooks(args.root):
+    for notebook in export_notebooks(args.root, args.names):
         print(f"exported {notebook.relative_to(args.root)}")
 
 

@@ -1,0 +1,126 @@
+"""Argument checks, in one place (hand-written: no notebook teaches them).
+
+Each check returns the value in the form the caller stores (an ``int``, a ``float``, an array of
+the right dtype) or raises ``ValueError`` (``IndexError`` for an out-of-range slot) whose message
+names the argument and quotes the bad value, never a whole array. The exported code calls them in
+one line, before it changes anything, so a rejected call leaves every stored value as it was.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+
+import numpy as np
+
+
+def _quote(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _first_bad(arr: np.ndarray, bad: np.ndarray) -> str:
+    """The first element of ``arr`` where ``bad`` holds, with its position (for error messages)."""
+    at = int(np.argmax(bad.ravel()))
+    return f"{arr.ravel()[at].item()!r}" + (f" at position {at}" if arr.ndim else "")
+
+
+def check_int(name: str, value: object, low: int | None = None, high: int | None = None) -> int:
+    """``value`` as an ``int`` in ``[low, high]`` (Python or NumPy integer; bools and 2.0 rejected)."""
+    try:
+        if isinstance(value, (bool, np.bool_)):
+            raise TypeError
+        number = operator.index(value)
+    except TypeError:
+        number = None
+    if number is None or (low is not None and number < low) or (high is not None and number > high):
+        bounds = f" in [{low}, {high}]" if high is not None else (f" >= {low}" if low is not None else "")
+        raise ValueError(f"{name} must be an integer{bounds}, got {_quote(value)}")
+    return number
+
+
+def check_real(name: str, value: object, low: float = -math.inf, high: float = math.inf,
+               low_open: bool = False, high_open: bool = False) -> float:
+    """``value`` as a finite ``float`` in the interval from ``low`` to ``high`` (ends open if asked)."""
+    ok = not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real)
+    number = float(value) if ok else math.nan  # type: ignore[arg-type]
+    if not (math.isfinite(number) and (number > low if low_open else number >= low)
+            and (number < high if high_open else number <= high)):
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be a finite number in {interval}, got {_quote(value)}")
+    return number
+
+
+def check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {_quote(value)}")
+    return value  # type: ignore[return-value]
+
+
+def check_rng(name: str, value: object) -> np.random.Generator:
+    """``value`` if it is a ``numpy.random.Generator`` (library code never uses global random state)."""
+    if not isinstance(value, np.random.Generator):
+        raise ValueError(f"{name} must be a numpy.random.Generator (np.random.default_rng(seed)), got {_quote(value)}")
+    return value
+
+
+def check_shape(name: str, value: object) -> tuple[int, ...]:
+    """A shape: an integer ``d`` >= 1 (meaning ``(d,)``) or a non-empty tuple of them."""
+    dims = (value,) if isinstance(value, (int, np.integer)) else value
+    try:
+        shape = tuple(check_int(name, d, 1) for d in dims)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        shape = ()
+    if not shape:
+        raise ValueError(f"{name} must be a tuple of integers >= 1, got {_quote(value)}")
+    return shape
+
+
+def check_indices(name: str, value: object, size: int) -> np.ndarray:
+    """Integer slot indices as int64 (same shape); ``IndexError`` for one outside ``[0, size)``."""
+    arr = np.asarray(value)
+    if arr.size == 0:
+        return arr.astype(np.int64)
+    if arr.dtype.kind not in "iu":
+        raise ValueError(f"{name} must be integers, got dtype {arr.dtype}: {_quote(value)}")
+    idx = arr.astype(np.int64, copy=False)
+    if idx.view(np.uint64).max() >= size:  # one pass: negatives (and huge uint64) wrap past size
+        raise IndexError(f"{name} must be in [0, {size}), got {_first_bad(arr, (idx < 0) | (idx >= size))}")
+    return idx
+
+
+def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = np.float64,
+                kind: str = "real", low: float | None = None) -> np.ndarray:
+    """``value`` as an array of ``shape`` and ``dtype``, its entries checked by ``kind``.
+
+    kinds: ``"real"`` finite numbers (also finite after the cast to ``dtype``), ``>= low`` if given;
+    ``"int"`` integers ``>= low`` if given (bools and floats rejected); ``"flag"`` booleans or 0/1.
+    A 0-d value is broadcast to ``shape``. Cost: O(size), a few passes.
+    """
+    arr = np.asarray(value)
+    allowed = {"real": "iuf", "int": "iu", "flag": "biuf"}[kind]
+    if arr.dtype.kind not in allowed:
+        what = {"real": "real numbers", "int": "integers", "flag": "booleans or 0/1"}[kind]
+        raise ValueError(f"{name} must be {what}, got dtype {arr.dtype}: {_quote(value)}")
+    if arr.shape != shape:
+        if arr.ndim != 0:
+            raise ValueError(f"{name} must have shape {shape}, got shape {arr.shape}")
+        arr = np.broadcast_to(arr, shape)
+    if kind == "flag":
+        bad = (arr != 0) & (arr != 1)
+        if bad.any():
+            raise ValueError(f"{name} must be booleans or 0/1, got {_first_bad(arr, bad)}")
+        return arr.astype(dtype)
+    with np.errstate(over="ignore"):  # a value too large for ``dtype`` is reported below, as given
+        out = arr.astype(dtype)
+    if kind == "real":
+        finite = np.isfinite(out)
+        if not finite.all():
+            given = np.isfinite(arr)
+            reason = f"fit in {np.dtype(dtype).name}" if given[~finite].all() else "be finite"
+            raise ValueError(f"{name} must {reason}, got {_first_bad(arr, ~finite)}")
+    if low is not None and arr.size and not arr.min() >= low:
+        raise ValueError(f"{name} must be >= {low:g}, got {_first_bad(arr, ~(arr >= low))}")
+    return out
