@@ -7,6 +7,10 @@ import random
 import numpy as np
 import torch
 
+from .checks import check_int
+
+MAX_SEED = 2**64 - 1  # torch.manual_seed's largest; NumPy takes any non-negative integer
+
 
 def seed_everything(seed: int) -> np.random.Generator:
     """Seed Python's, NumPy's and torch's global generators; return a fresh NumPy ``Generator``.
@@ -15,11 +19,9 @@ def seed_everything(seed: int) -> np.random.Generator:
     derived from it). Global seeding is only a safety net for third-party code.
 
     Raises:
-        ValueError: if ``seed`` is not a non-negative integer.
+        ValueError: if ``seed`` is not an integer in [0, 2**64 - 1].
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    seed = int(seed)
+    seed = check_int("seed", seed, 0, MAX_SEED)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)

@@ -1,0 +1,104 @@
+"""prdqn_helpers.checks: each check returns the converted value or names the argument and the bad value."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from prdqn_helpers.checks import (check_array, check_choice, check_indices, check_int, check_real, check_rng,
+                                  check_shape)
+
+
+@pytest.mark.parametrize("value", [3, np.int64(3), np.uint8(3)])
+def test_check_int_accepts_python_and_numpy_integers(value: object) -> None:
+    out = check_int("n", value, 1, 5)
+    assert out == 3 and type(out) is int
+
+
+@pytest.mark.parametrize("value", [True, np.bool_(True), 2.0, "2", None, 0, 6])
+def test_check_int_rejects_naming_the_argument(value: object) -> None:
+    with pytest.raises(ValueError, match=r"^n must be an integer in \[1, 5\], got "):
+        check_int("n", value, 1, 5)
+
+
+def test_check_int_message_without_upper_bound() -> None:
+    with pytest.raises(ValueError, match=r"^capacity must be an integer >= 1, got -2$"):
+        check_int("capacity", -2, 1)
+
+
+def test_check_real_bounds_and_open_ends() -> None:
+    assert check_real("tau", 1, 0, 1, low_open=True) == 1.0
+    assert check_real("x", np.float32(0.5)) == 0.5
+    for bad in (0.0, 1.5, math.nan, math.inf, True, "0.5", None):
+        with pytest.raises(ValueError, match=r"^tau must be a finite number in \(0, 1\], got "):
+            check_real("tau", bad, 0, 1, low_open=True)
+    with pytest.raises(ValueError, match=r"in \[0, 1\)"):
+        check_real("p", 1.0, 0, 1, high_open=True)
+
+
+def test_long_values_are_quoted_short() -> None:
+    with pytest.raises(ValueError) as info:
+        check_real("x", "y" * 1000)
+    assert len(str(info.value)) < 150
+
+
+def test_check_choice_and_rng() -> None:
+    assert check_choice("replay", "uniform", ("prioritized", "uniform")) == "uniform"
+    with pytest.raises(ValueError, match="^replay must be one of 'prioritized', 'uniform'; got 'none'$"):
+        check_choice("replay", "none", ("prioritized", "uniform"))
+    rng = np.random.default_rng(0)
+    assert check_rng("rng", rng) is rng
+    with pytest.raises(ValueError, match="^rng must be a numpy.random.Generator"):
+        check_rng("rng", 0)
+
+
+def test_check_shape() -> None:
+    assert check_shape("obs_shape", 4) == (4,)
+    assert check_shape("obs_shape", (2, np.int64(3))) == (2, 3)
+    for bad in ((), (0,), (2.0,), "4", None, -1):
+        with pytest.raises(ValueError, match="^obs_shape must be a tuple of integers >= 1"):
+            check_shape("obs_shape", bad)
+
+
+def test_check_indices_returns_int64_and_rejects_out_of_range() -> None:
+    out = check_indices("indices", np.array([0, 3], dtype=np.uint8), 4)
+    assert out.dtype == np.int64 and out.tolist() == [0, 3]
+    assert check_indices("indices", [], 4).dtype == np.int64
+    with pytest.raises(IndexError, match=r"^indices must be in \[0, 4\), got -1 at position 1$"):
+        check_indices("indices", [0, -1, 9], 4)
+    with pytest.raises(IndexError, match=r"got 18446744073709551615 at position 0"):
+        check_indices("indices", np.array([2**64 - 1], dtype=np.uint64), 4)
+    with pytest.raises(ValueError, match="^indices must be integers, got dtype float64"):
+        check_indices("indices", [0.0], 4)
+
+
+def test_check_array_real() -> None:
+    out = check_array("obs", [1, 2], (2,), np.float32)
+    assert out.dtype == np.float32 and out.tolist() == [1.0, 2.0]
+    assert check_array("p", 2.0, (3,)).tolist() == [2.0, 2.0, 2.0]  # a 0-d value is broadcast
+    with pytest.raises(ValueError, match=r"^obs must have shape \(2,\), got shape \(3,\)$"):
+        check_array("obs", [1, 2, 3], (2,))
+    with pytest.raises(ValueError, match="^obs must be finite, got nan at position 1$"):
+        check_array("obs", [0.0, math.nan], (2,))
+    with pytest.raises(ValueError, match="^obs must fit in float32, got 1e\\+300 at position 0$"):
+        check_array("obs", [1e300, 0.0], (2,), np.float32)
+    with pytest.raises(ValueError, match="^obs must be real numbers, got dtype <U1"):
+        check_array("obs", ["a", "b"], (2,))
+    with pytest.raises(ValueError, match="^priorities must be >= 0, got -1.0 at position 2$"):
+        check_array("priorities", [1.0, 0.0, -1.0], (3,), low=0.0)
+
+
+def test_check_array_int_and_flag() -> None:
+    assert check_array("actions", np.int32(1), (), np.int64, kind="int").dtype == np.int64
+    with pytest.raises(ValueError, match="^actions must be integers, got dtype float64"):
+        check_array("actions", 1.0, (), np.int64, kind="int")
+    with pytest.raises(ValueError, match="^actions must be integers, got dtype bool"):
+        check_array("actions", True, (), np.int64, kind="int")
+    with pytest.raises(ValueError, match="^actions must be >= 0, got -1$"):
+        check_array("actions", -1, (), np.int64, kind="int", low=0)
+    flags = check_array("terminated", [True, 0, 1.0], (3,), np.float32, kind="flag")
+    assert flags.dtype == np.float32 and flags.tolist() == [1.0, 0.0, 1.0]
+    with pytest.raises(ValueError, match="^terminated must be booleans or 0/1, got 2 at position 1$"):
+        check_array("terminated", [0, 2], (2,), np.float32, kind="flag")
