@@ -12,10 +12,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .replay import linear_schedule
+from .checks import check_int, check_real, check_shape
 
 # %% auto #0
-__all__ = ['dqn_target', 'double_dqn_target', 'AgentConfig', 'QNetwork', 'UpdateResult', 'DQNAgent', 'epsilon_at']
+__all__ = ['dqn_target', 'double_dqn_target', 'AgentConfig', 'QNetwork', 'UpdateResult', 'DQNAgent']
 
 # %% ../notebooks/03_double_dqn.ipynb #c021
 def _check_target_inputs(rewards: torch.Tensor, terminated: torch.Tensor, gamma: float,
@@ -94,14 +94,15 @@ def _is_int(value: Any) -> bool:
 class AgentConfig:
     """Every setting of the Double DQN agent, in one place (vary it with `dataclasses.replace`).
 
-    The defaults solved CartPole-v1 on every seed a prototype tried (see CARTPOLE-NOTES in the
-    design docs); notebook 04 may retune them.
+    `lr` and `tau` are the values notebook 04 tuned on CartPole-v1. Exploration is not an agent
+    setting: `act` takes epsilon, and the training loop (notebook 04's `TrainConfig`) schedules it.
+    Raises ValueError, naming the field, for a value out of range.
     """
 
     hidden_sizes: tuple[int, ...] = (128, 128)
     """Widths of the hidden layers of the Q-network MLP (ReLU after each)."""
-    lr: float = 1e-3
-    """Adam step size."""
+    lr: float = 2e-3
+    """Adam step size (tuned in notebook 04)."""
     gamma: float = 0.99
     """Discount factor in the TD target, in [0, 1]."""
     double: bool = True
@@ -110,40 +111,21 @@ class AgentConfig:
     """Huber loss threshold: quadratic for |TD error| <= delta, linear beyond."""
     grad_clip_norm: float | None = 10.0
     """Clip the global gradient norm to this value before each step (None: no clipping)."""
-    tau: float = 0.005
-    """Soft target update rate: target <- (1 - tau) * target + tau * online, after every gradient step."""
+    tau: float = 0.05
+    """Soft target update rate (tuned in notebook 04): target <- (1 - tau) * target + tau * online, every step."""
     target_sync_every: int | None = None
     """None: soft updates with `tau`. An int K: hard copy every K gradient steps instead (tau unused)."""
-    eps_start: float = 1.0
-    """Exploration epsilon at env step 0."""
-    eps_end: float = 0.05
-    """Exploration epsilon from env step `eps_decay_steps` on."""
-    eps_decay_steps: int = 10_000
-    """Env steps over which epsilon decays linearly from `eps_start` to `eps_end`."""
 
     def __post_init__(self) -> None:
-        hidden = tuple(self.hidden_sizes)
-        if not hidden or any(not _is_int(h) or h < 1 for h in hidden):
-            raise ValueError(f"hidden_sizes must be a non-empty sequence of positive ints, got {self.hidden_sizes!r}")
-        object.__setattr__(self, "hidden_sizes", tuple(int(h) for h in hidden))  # lists -> hashable tuple
-        if not self.lr > 0:
-            raise ValueError(f"lr must be > 0, got {self.lr!r}")
-        if not 0.0 <= self.gamma <= 1.0:
-            raise ValueError(f"gamma must be in [0, 1], got {self.gamma!r}")
-        if not self.huber_delta > 0:
-            raise ValueError(f"huber_delta must be > 0, got {self.huber_delta!r}")
-        if self.grad_clip_norm is not None and not self.grad_clip_norm > 0:
-            raise ValueError(f"grad_clip_norm must be > 0 or None, got {self.grad_clip_norm!r}")
-        if not 0.0 < self.tau <= 1.0:
-            raise ValueError(f"tau must be in (0, 1], got {self.tau!r}")
-        k = self.target_sync_every
-        if k is not None and (not _is_int(k) or k < 1):
-            raise ValueError(f"target_sync_every must be a positive int or None, got {k!r}")
-        for name in ("eps_start", "eps_end"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1], got {getattr(self, name)!r}")
-        if not _is_int(self.eps_decay_steps) or self.eps_decay_steps < 1:
-            raise ValueError(f"eps_decay_steps must be a positive int, got {self.eps_decay_steps!r}")
+        object.__setattr__(self, "hidden_sizes", check_shape("hidden_sizes", self.hidden_sizes))
+        check_real("lr", self.lr, 0.0, low_open=True)
+        check_real("gamma", self.gamma, 0.0, 1.0)
+        check_real("huber_delta", self.huber_delta, 0.0, low_open=True)
+        if self.grad_clip_norm is not None:
+            check_real("grad_clip_norm", self.grad_clip_norm, 0.0, low_open=True)
+        check_real("tau", self.tau, 0.0, 1.0, low_open=True)
+        if self.target_sync_every is not None:
+            check_int("target_sync_every", self.target_sync_every, 1)
 
 # %% ../notebooks/03_double_dqn.ipynb #c032
 class QNetwork(nn.Module):
@@ -436,16 +418,3 @@ class DQNAgent:
         for group in self.optimizer.param_groups:  # the agent's config, not the checkpoint, sets the rate
             group["lr"] = self.config.lr
         self.gradient_steps = int(state["gradient_steps"])
-
-# %% ../notebooks/03_double_dqn.ipynb #c046
-def epsilon_at(config: AgentConfig, step: int) -> float:
-    """Exploration rate at environment step `step`, equation (7).
-
-    Linear from `config.eps_start` at step 0 to `config.eps_end` at step `config.eps_decay_steps`, constant
-    after; computed by notebook 02's `linear_schedule`, the same function that anneals beta. Pure: it depends
-    only on its arguments, so a run can be resumed at any step. Cost O(1).
-
-    Raises:
-        ValueError: if `step` is not an int >= 0 (raised by `linear_schedule`).
-    """
-    return linear_schedule(config.eps_start, config.eps_end, config.eps_decay_steps, step)
