@@ -14,7 +14,7 @@ import numpy as np
 from .sum_tree import MinTree, SumTree, _update_validated, stratified_sample
 
 # %% auto #0
-__all__ = ['linear_schedule', 'Batch', 'ReplayBuffer', 'PrioritizedReplayBuffer']
+__all__ = ['Batch', 'ReplayBuffer', 'PrioritizedReplayBuffer']
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-016
 def _check_int(name: str, value: object, minimum: int) -> int:
@@ -42,37 +42,6 @@ def _check_real(name: str, value: object, low: float = -math.inf, high: float = 
         raise ValueError(f"{name} must be a finite number in {interval}, got {value!r}")
     return number
 
-
-def linear_schedule(start: float, end: float, duration: int, step: int) -> float:
-    """Move linearly from ``start`` at step 0 to ``end`` at step ``duration``, then stay at ``end``.
-
-    ``value(step) = start + (end - start) * min(step / duration, 1)``. Used for the
-    importance-sampling exponent beta (0.4 -> 1 over training) and for the exploration rate
-    epsilon (1 -> 0.05). Pure: the value depends only on the arguments, never on how often it
-    was called, so a run can be resumed or replayed at any step.
-
-    Args:
-        start: value at step 0 (finite).
-        end: value at step ``duration`` and every later step (finite).
-        duration: number of steps the ramp lasts, an integer >= 1.
-        step: the current step, an integer >= 0.
-
-    Returns:
-        The scheduled value, a ``float`` (exactly ``end`` once ``step >= duration``).
-
-    Raises:
-        ValueError: if ``start`` or ``end`` is not a finite real number, ``duration`` is not an
-            integer >= 1 or ``step`` is not an integer >= 0.
-
-    Cost: O(1).
-    """
-    start = _check_real("start", start)
-    end = _check_real("end", end)
-    duration = _check_int("duration", duration, 1)
-    step = _check_int("step", step, 0)
-    if step >= duration:
-        return end  # exactly, with no rounding error from the interpolation
-    return start + (end - start) * (step / duration)
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-020
 class Batch(NamedTuple):
