@@ -14,8 +14,18 @@ import argparse
 from pathlib import Path
 
 from nbdev.export import nb_export
+from nbdev.maker import ModuleMaker
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class WholeModuleMaker(ModuleMaker):
+    """Write every module whole. nbdev merges cells into an existing file for a module other than
+    the notebook's ``default_exp`` (notebook 02 also exports ``schedules``); here each module comes
+    from exactly one notebook, so it is regenerated from scratch like the default one."""
+
+    def __init__(self, *args, is_new: bool = True, **kwargs) -> None:
+        super().__init__(*args, is_new=True, **kwargs)
 
 
 def export_notebooks(root: Path = ROOT, names: list[str] | None = None) -> list[Path]:
@@ -24,7 +34,7 @@ def export_notebooks(root: Path = ROOT, names: list[str] | None = None) -> list[
     if names:
         notebooks = [nb for nb in notebooks if nb.name in names or nb.stem in names]
     for notebook in notebooks:
-        nb_export(str(notebook), lib_path=str(root / "prdqn_helpers"))
+        nb_export(str(notebook), lib_path=str(root / "prdqn_helpers"), mod_maker=WholeModuleMaker)
     return notebooks
 
 
