@@ -10,93 +10,49 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from torch import nn
 
-from .checks import check_int, check_real, check_shape
+from .checks import check_array, check_int, check_real, check_rng, check_shape
 
 # %% auto #0
 __all__ = ['dqn_target', 'double_dqn_target', 'AgentConfig', 'QNetwork', 'UpdateResult', 'DQNAgent']
 
 # %% ../notebooks/03_double_dqn.ipynb #c021
-def _check_target_inputs(rewards: torch.Tensor, terminated: torch.Tensor, gamma: float,
-                         **next_qs: torch.Tensor) -> None:
-    """Shared shape checks of the two target functions (cheap: shapes only, no data scan)."""
-    if rewards.ndim != 1:
-        raise ValueError(f"rewards must have shape (B,), got {tuple(rewards.shape)}")
-    if terminated.shape != rewards.shape:
-        raise ValueError(f"terminated must have shape {tuple(rewards.shape)} like rewards, got {tuple(terminated.shape)}")
-    for name, q in next_qs.items():
-        if q.ndim != 2 or q.shape[0] != rewards.shape[0]:
-            raise ValueError(f"{name} must have shape ({rewards.shape[0]}, n_actions), got {tuple(q.shape)}")
-    if not 0.0 <= gamma <= 1.0:
-        raise ValueError(f"gamma must be in [0, 1], got {gamma!r}")
-
-
 def dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_target: torch.Tensor,
                gamma: float) -> torch.Tensor:
-    """DQN's TD target  r + gamma * (1 - terminated) * max_a' Q_target(s', a')  (notebook 03, eq. 3).
+    """DQN's TD target, eq. (3):  r + gamma * (1 - terminated) * max_a' Q_target(s', a').
 
-    The same network both picks and values the next action, which biases the target upwards.
-    Time-limit truncation is *not* termination: pass terminated = 0 there, so the target bootstraps.
-
-    Args:
-        rewards: (B,) float32.
-        terminated: (B,) float32, 1.0 if s' is terminal, else 0.0 (truncated steps are 0.0).
-        next_q_target: (B, n_actions) float32, Q_target(s', .).
-        gamma: discount in [0, 1].
-
-    Returns:
-        (B,) float32 targets. Cost O(B * n_actions).
-
-    Raises:
-        ValueError: on inconsistent shapes or gamma outside [0, 1].
+    rewards, terminated: (B,) float32, terminated 1.0 only if s' is terminal (a time-limit truncation
+    is 0.0, so it bootstraps); next_q_target: (B, n_actions) float32; gamma in [0, 1].
+    Returns (B,) float32 targets. Cost O(B * n_actions). Raises ValueError on other shapes or gamma.
     """
-    _check_target_inputs(rewards, terminated, gamma, next_q_target=next_q_target)
+    gamma = check_real("gamma", gamma, 0.0, 1.0)
+    if next_q_target.ndim != 2 or not rewards.shape == terminated.shape == next_q_target.shape[:1]:
+        raise ValueError(f"rewards, terminated, next_q_target must have shapes (B,), (B,), (B, n_actions); got "
+                         f"{tuple(rewards.shape)}, {tuple(terminated.shape)}, {tuple(next_q_target.shape)}")
     return rewards + gamma * (1.0 - terminated) * next_q_target.max(dim=1).values
 
 
 def double_dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_online: torch.Tensor,
                       next_q_target: torch.Tensor, gamma: float) -> torch.Tensor:
-    """Double DQN's TD target  r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_online(s', a')).
+    """Double DQN's TD target, eq. (4):  r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_online(s', a')).
 
-    Notebook 03, eq. 4: the online network selects the next action, the target network evaluates it
-    (van Hasselt et al. 2016, section 4), so an action whose value one network overestimates by chance is
-    not also valued by it.
-    Ties in the argmax go to the lowest action index.
-
-    Args:
-        rewards: (B,) float32.
-        terminated: (B,) float32, 1.0 if s' is terminal, else 0.0 (truncated steps are 0.0).
-        next_q_online: (B, n_actions) float32, Q_online(s', .), used only to select a'.
-        next_q_target: (B, n_actions) float32, Q_target(s', .), used to value a'.
-        gamma: discount in [0, 1].
-
-    Returns:
-        (B,) float32 targets. Cost O(B * n_actions).
-
-    Raises:
-        ValueError: on inconsistent shapes or gamma outside [0, 1].
+    The online network selects a' (ties: lowest index), the target network values it. Arguments as in
+    `dqn_target`, with next_q_online of the same shape as next_q_target. Cost O(B * n_actions).
     """
-    _check_target_inputs(rewards, terminated, gamma, next_q_online=next_q_online, next_q_target=next_q_target)
     if next_q_online.shape != next_q_target.shape:
         raise ValueError(f"next_q_online {tuple(next_q_online.shape)} and next_q_target "
                          f"{tuple(next_q_target.shape)} must have the same shape")
-    next_actions = next_q_online.argmax(dim=1, keepdim=True)
-    return rewards + gamma * (1.0 - terminated) * next_q_target.gather(1, next_actions).squeeze(1)
+    next_actions = next_q_online.argmax(dim=1, keepdim=True)            # the online network selects a'
+    return dqn_target(rewards, terminated, next_q_target.gather(1, next_actions), gamma)  # max of one value
 
 # %% ../notebooks/03_double_dqn.ipynb #c029
-def _is_int(value: Any) -> bool:
-    """True for Python and NumPy integers, False for bools (which are ints to Python)."""
-    return not isinstance(value, bool) and isinstance(value, (int, np.integer))
-
-
 @dataclass(frozen=True)
 class AgentConfig:
-    """Every setting of the Double DQN agent, in one place (vary it with `dataclasses.replace`).
+    """Every setting of the Double DQN agent (vary it with `dataclasses.replace`); ValueError names a bad one.
 
-    `lr` and `tau` are the values notebook 04 tuned on CartPole-v1. Exploration is not an agent
-    setting: `act` takes epsilon, and the training loop (notebook 04's `TrainConfig`) schedules it.
-    Raises ValueError, naming the field, for a value out of range.
+    `lr` and `tau` are the values notebook 04 tuned. Exploration belongs to the training loop: `act` takes epsilon.
     """
 
     hidden_sizes: tuple[int, ...] = (128, 128)
@@ -131,26 +87,14 @@ class AgentConfig:
 class QNetwork(nn.Module):
     """An MLP from an observation to one Q-value per action: obs_dim -> hidden_sizes (ReLU) -> n_actions.
 
-    Args:
-        obs_dim: length of the (flat) observation vector, >= 1.
-        n_actions: number of discrete actions, >= 1.
-        hidden_sizes: widths of the hidden layers (at least one).
-
-    Raises:
-        ValueError: if a size is not a positive int.
-
-    Forward: (B, obs_dim) float32 -> (B, n_actions) float32. Cost O(B * sum of layer_in * layer_out).
+    Forward: (B, obs_dim) float32 -> (B, n_actions) float32, cost O(B * number of weights).
+    Raises ValueError, naming the argument, if a size is not an integer >= 1.
     """
 
     def __init__(self, obs_dim: int, n_actions: int, hidden_sizes: tuple[int, ...] = (128, 128)) -> None:
         super().__init__()
-        for name, value in (("obs_dim", obs_dim), ("n_actions", n_actions)):
-            if not _is_int(value) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        if not hidden_sizes or any(not _is_int(h) or h < 1 for h in hidden_sizes):
-            raise ValueError(f"hidden_sizes must be a non-empty sequence of positive ints, got {hidden_sizes!r}")
-        self.obs_dim, self.n_actions = int(obs_dim), int(n_actions)
-        sizes = [self.obs_dim, *(int(h) for h in hidden_sizes)]
+        self.obs_dim, self.n_actions = check_int("obs_dim", obs_dim, 1), check_int("n_actions", n_actions, 1)
+        sizes = [self.obs_dim, *check_shape("hidden_sizes", hidden_sizes)]
         layers: list[nn.Module] = []
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
             layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
@@ -169,252 +113,145 @@ class UpdateResult(NamedTuple):
     td_errors: np.ndarray
     """(B,) float32 |target_i - Q_online(s_i, a_i)|, unweighted and before the step: the new priorities' input."""
 
-
-_BATCH_FIELDS = ("obs", "actions", "rewards", "next_obs", "terminated", "weights")
-
 # %% ../notebooks/03_double_dqn.ipynb #c037
 class DQNAgent:
-    """A (Double) DQN agent: an online Q-network trained by `update`, and a frozen target copy.
+    """A (Double) DQN agent for `obs_dim` >= 1 inputs and `n_actions` >= 1 (`env.action_space.n`) actions.
 
-    `target_net` is a separate network, not a child module of `online_net`: its weights are not in
-    `online_net.state_dict()`, no gradient reaches it, and it changes only through the sync rule
-    (a hard copy every `config.target_sync_every` gradient steps, or a soft update with `config.tau`
-    after every step when that is None).
-
-    Args:
-        obs_dim: observation length (CartPole: 4), >= 1.
-        n_actions: number of discrete actions, from the environment (`env.action_space.n`), >= 1.
-        config: hyperparameters.
-        seed: seeds the network initialisation (through a private torch generator state, so the
-            global RNG is left as it was).
-
-    Raises:
-        ValueError: if obs_dim, n_actions or seed is not a valid int.
+    `online_net` is trained by `update`. `target_net` is a separate copy, not a child module: no gradient
+    reaches it, the optimizer never sees it, and it changes only by the sync rule (a hard copy every
+    `config.target_sync_every` gradient steps, or else a soft update with `config.tau` after each step).
+    `seed` seeds the network initialisation; the caller's torch random state is left as it was.
     """
 
     def __init__(self, obs_dim: int, n_actions: int, config: AgentConfig = AgentConfig(), seed: int = 0) -> None:
-        if not _is_int(seed) or seed < 0:
-            raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-        if not isinstance(config, AgentConfig):
-            raise ValueError(f"config must be an AgentConfig, got {type(config).__name__}")
         self.config = config
         with torch.random.fork_rng(devices=[]):  # deterministic init without touching the caller's RNG
-            torch.manual_seed(int(seed))
+            torch.manual_seed(check_int("seed", seed, 0, 2**64 - 1))
             self.online_net = QNetwork(obs_dim, n_actions, config.hidden_sizes)
         self.obs_dim, self.n_actions = self.online_net.obs_dim, self.online_net.n_actions
-        # Double DQN: theta^- is its own module, frozen; the optimizer never sees it.
-        self.target_net = copy.deepcopy(self.online_net).requires_grad_(False)
+        self.target_net = copy.deepcopy(self.online_net).requires_grad_(False)  # theta^-: its own module, frozen
         self.optimizer = torch.optim.Adam(self.online_net.parameters(), lr=config.lr)
         self.gradient_steps = 0
-        """Number of `update` calls that took a gradient step (drives the hard-sync rule)."""
+        """Number of `update` calls so far (drives the hard-sync rule)."""
         self.last_grad_norm = float("nan")
         """Global gradient norm of the last update, before clipping (for logging)."""
 
-    # ----- acting -------------------------------------------------------------------------------
-    def _obs_batch(self, obs_batch: Any, name: str = "obs_batch") -> torch.Tensor:
-        obs = torch.as_tensor(np.asarray(obs_batch, dtype=np.float32))
-        if obs.ndim != 2 or obs.shape[1] != self.obs_dim:
-            raise ValueError(f"{name} must have shape (B, {self.obs_dim}), got {tuple(obs.shape)}")
-        return obs
+# %% ../notebooks/03_double_dqn.ipynb #c037b
+@patch
+def td_targets(self: DQNAgent, rewards: torch.Tensor, terminated: torch.Tensor,
+               next_obs: torch.Tensor) -> torch.Tensor:
+    """(B,) float32 TD targets for a batch. Cost: two forward passes of B rows (one for DQN), no gradient."""
+    with torch.no_grad():
+        next_q_target = self.target_net(next_obs)
+        if self.config.double:  # Double DQN: the online net selects, the target net evaluates
+            return double_dqn_target(rewards, terminated, self.online_net(next_obs), next_q_target,
+                                     self.config.gamma)
+        return dqn_target(rewards, terminated, next_q_target, self.config.gamma)
 
-    @torch.no_grad()
-    def q_values(self, obs_batch: Any) -> np.ndarray:
-        """Online Q-values. obs_batch: (B, obs_dim) -> (B, n_actions) float32. Cost: one forward pass.
+# %% ../notebooks/03_double_dqn.ipynb #c037d
+@patch
+def update(self: DQNAgent, batch: Any) -> UpdateResult:
+    """One gradient step on `batch` (loss (5), weights applied once), then the target-sync rule.
 
-        Raises:
-            ValueError: if obs_batch is not (B, obs_dim).
-        """
-        return self.online_net(self._obs_batch(obs_batch)).numpy()
+    batch: NumPy arrays obs (B, obs_dim), actions (B,) integers in [0, n_actions), rewards (B,), next_obs
+    (B, obs_dim), terminated (B,) 0/1, weights (B,) >= 0; a bad field raises ValueError naming it.
+    Returns UpdateResult(loss, td_errors) from before the step. Cost: three forward passes, one backward.
+    """
+    size = check_int("len(batch.obs)", len(batch.obs), 1)
+    obs = check_array("batch.obs", batch.obs, (size, self.obs_dim), np.float32)
+    actions = check_array("batch.actions", batch.actions, (size,), np.int64, kind="int", low=0)
+    check_int("batch.actions", int(actions.max()), 0, self.n_actions - 1)
+    rewards = check_array("batch.rewards", batch.rewards, (size,), np.float32)
+    next_obs = check_array("batch.next_obs", batch.next_obs, (size, self.obs_dim), np.float32)
+    terminated = check_array("batch.terminated", batch.terminated, (size,), np.float32, kind="flag")
+    weights = check_array("batch.weights", batch.weights, (size,), np.float32, low=0.0)
+    obs, actions, rewards, next_obs, terminated, weights = map(
+        torch.from_numpy, (obs, actions, rewards, next_obs, terminated, weights))
 
-    @torch.no_grad()
-    def greedy_actions(self, obs_batch: Any) -> np.ndarray:
-        """argmax_a Q_online(s, a) per row (ties -> lowest index). (B, obs_dim) -> (B,) int64.
+    td_target = self.td_targets(rewards, terminated, next_obs)
+    q_taken = self.online_net(obs).gather(1, actions[:, None]).squeeze(1)
+    per_sample = F.huber_loss(q_taken, td_target, reduction="none", delta=self.config.huber_delta)
+    loss = (weights * per_sample).mean()  # PER: the weights are applied once, here
 
-        Used for evaluation: no exploration. Raises ValueError if obs_batch is not (B, obs_dim).
-        """
-        return self.online_net(self._obs_batch(obs_batch)).argmax(dim=1).numpy()
+    self.optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    max_norm = self.config.grad_clip_norm if self.config.grad_clip_norm is not None else float("inf")
+    self.last_grad_norm = float(nn.utils.clip_grad_norm_(self.online_net.parameters(), max_norm))
+    self.optimizer.step()
+    self.gradient_steps += 1
 
-    def act(self, obs: Any, epsilon: float, rng: np.random.Generator) -> int:
-        """Epsilon-greedy action for one observation.
+    if self.config.target_sync_every is None:
+        self.soft_update(self.config.tau)
+    elif self.gradient_steps % self.config.target_sync_every == 0:
+        self.sync_target()
+    td_errors = (td_target - q_taken.detach()).abs().numpy()
+    return UpdateResult(loss=float(loss.detach()), td_errors=td_errors)
 
-        With probability `epsilon` a uniform action from range(n_actions) (the environment's own
-        action space), otherwise the greedy one. Always draws exactly one uniform from `rng` first,
-        then one integer only when exploring.
+# %% ../notebooks/03_double_dqn.ipynb #c037f
+@patch
+def sync_target(self: DQNAgent) -> None:
+    """Hard update: copy the online weights into the target network. Cost O(#parameters)."""
+    self.target_net.load_state_dict(self.online_net.state_dict())
 
-        Args:
-            obs: (obs_dim,) observation.
-            epsilon: exploration probability in [0, 1].
-            rng: the caller's generator (the only source of randomness here).
-
-        Returns:
-            An int in [0, n_actions).
-
-        Raises:
-            ValueError: if obs is not (obs_dim,) or epsilon is outside [0, 1].
-        """
-        if not 0.0 <= epsilon <= 1.0:
-            raise ValueError(f"epsilon must be in [0, 1], got {epsilon!r}")
-        obs_arr = np.asarray(obs, dtype=np.float32)
-        if obs_arr.shape != (self.obs_dim,):
-            raise ValueError(f"obs must have shape ({self.obs_dim},), got {obs_arr.shape}")
-        if rng.random() < epsilon:
-            return int(rng.integers(self.n_actions))
-        return int(self.greedy_actions(obs_arr[None])[0])
-
-    # ----- learning -----------------------------------------------------------------------------
-    def _batch_tensors(self, batch: Any) -> tuple[torch.Tensor, ...]:
-        """Validate every field before anything changes; return tensors in _BATCH_FIELDS order."""
-        arrays = {}
-        for name in _BATCH_FIELDS:
-            if not hasattr(batch, name):
-                raise ValueError(f"batch has no field {name!r} (needs {', '.join(_BATCH_FIELDS)})")
-            value = getattr(batch, name)
-            if isinstance(value, torch.Tensor):
-                value = value.detach().cpu().numpy()
-            arrays[name] = np.asarray(value)
-        obs = arrays["obs"]
-        if obs.ndim != 2 or obs.shape[1] != self.obs_dim or obs.shape[0] == 0:
-            raise ValueError(f"batch.obs must have shape (B >= 1, {self.obs_dim}), got {obs.shape}")
-        size = obs.shape[0]
-        if arrays["next_obs"].shape != obs.shape:
-            raise ValueError(f"batch.next_obs must have shape {obs.shape} like batch.obs, got {arrays['next_obs'].shape}")
-        for name in ("actions", "rewards", "terminated", "weights"):
-            if arrays[name].shape != (size,):
-                raise ValueError(f"batch.{name} must have shape ({size},) (batch size from batch.obs), "
-                                 f"got {arrays[name].shape}")
-        actions = arrays["actions"]
-        if not np.issubdtype(actions.dtype, np.integer):
-            raise ValueError(f"batch.actions must be integers, got dtype {actions.dtype}")
-        bad = np.flatnonzero((actions < 0) | (actions >= self.n_actions))
-        if bad.size:
-            raise ValueError(f"batch.actions must be in [0, {self.n_actions}), got {actions[bad[0]]} at index {bad[0]}")
-        for name in ("obs", "rewards", "next_obs", "terminated", "weights"):
-            arrays[name] = arrays[name].astype(np.float32, copy=False)
-            finite = np.isfinite(arrays[name])
-            if not finite.all():
-                first = tuple(int(i) for i in np.argwhere(~finite)[0])
-                raise ValueError(f"batch.{name} contains NaN or inf: {arrays[name][first]} at index "
-                                 f"{first[0] if len(first) == 1 else first}")
-        terminated = arrays["terminated"]
-        bad = np.flatnonzero((terminated != 0.0) & (terminated != 1.0))
-        if bad.size:
-            raise ValueError(f"batch.terminated must hold only 0.0 and 1.0, got {terminated[bad[0]]} at index {bad[0]}")
-        bad = np.flatnonzero(arrays["weights"] < 0)
-        if bad.size:
-            raise ValueError(f"batch.weights must be >= 0, got {arrays['weights'][bad[0]]} at index {bad[0]}")
-        arrays["actions"] = actions.astype(np.int64, copy=False)
-        return tuple(torch.from_numpy(np.ascontiguousarray(arrays[name])) for name in _BATCH_FIELDS)
-
-    def td_targets(self, rewards: torch.Tensor, terminated: torch.Tensor, next_obs: torch.Tensor) -> torch.Tensor:
-        """(B,) TD targets for a batch, DQN or Double DQN according to `config.double` (no gradient)."""
-        with torch.no_grad():
-            next_q_target = self.target_net(next_obs)
-            if self.config.double:  # Double DQN: the online net selects, the target net evaluates
-                return double_dqn_target(rewards, terminated, self.online_net(next_obs), next_q_target,
-                                         self.config.gamma)
-            return dqn_target(rewards, terminated, next_q_target, self.config.gamma)
-
-    def update(self, batch: Any) -> UpdateResult:
-        """One gradient step on a batch, then the target-sync rule.
-
-        loss = mean_i( w_i * huber(target_i - Q_online(s_i, a_i)) ): the importance-sampling weights
-        multiply the per-sample loss once (not the prediction and the target, which would square them).
-        The global gradient norm is clipped to `config.grad_clip_norm`.
-
-        Args:
-            batch: any object with attributes obs (B, obs_dim), actions (B,) int, rewards (B,),
-                next_obs (B, obs_dim), terminated (B,) in {0, 1}, weights (B,) >= 0; numpy arrays or
-                tensors (e.g. `prdqn_helpers.replay.Batch`; `indices` is not needed here).
-
-        Returns:
-            UpdateResult(loss, td_errors) with td_errors (B,) float32 = |target - Q(s, a)|, unweighted.
-            Cost: three forward passes of B rows (two without gradient), one backward pass.
-
-        Raises:
-            ValueError: naming the field, if a field is missing, has the wrong shape or length, holds
-                NaN/inf, an action outside [0, n_actions), a terminated flag other than 0/1 or a
-                negative weight. Nothing changes when it raises.
-        """
-        obs, actions, rewards, next_obs, terminated, weights = self._batch_tensors(batch)
-        td_target = self.td_targets(rewards, terminated, next_obs)
-        q_taken = self.online_net(obs).gather(1, actions[:, None]).squeeze(1)
-        per_sample = F.huber_loss(q_taken, td_target, reduction="none", delta=self.config.huber_delta)
-        loss = (weights * per_sample).mean()  # PER: weights applied once, here
-
-        self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        max_norm = self.config.grad_clip_norm if self.config.grad_clip_norm is not None else float("inf")
-        self.last_grad_norm = float(nn.utils.clip_grad_norm_(self.online_net.parameters(), max_norm))
-        self.optimizer.step()
-        self.gradient_steps += 1
-
-        if self.config.target_sync_every is None:
-            self.soft_update(self.config.tau)
-        elif self.gradient_steps % self.config.target_sync_every == 0:
-            self.sync_target()
-        td_errors = (td_target - q_taken.detach()).abs().numpy()
-        return UpdateResult(loss=float(loss.detach()), td_errors=td_errors)
-
-    # ----- target network -----------------------------------------------------------------------
-    @torch.no_grad()
-    def sync_target(self) -> None:
-        """Hard update: copy the online weights into the target network. Cost O(#parameters)."""
-        self.target_net.load_state_dict(self.online_net.state_dict())
-
-    @torch.no_grad()
-    def soft_update(self, tau: float) -> None:
-        """Polyak update  theta^- <- (1 - tau) * theta^- + tau * theta. Cost O(#parameters).
-
-        Raises:
-            ValueError: if tau is outside (0, 1].
-        """
-        if not 0.0 < tau <= 1.0:
-            raise ValueError(f"tau must be in (0, 1], got {tau!r}")
+# %% ../notebooks/03_double_dqn.ipynb #c037h
+@patch
+def soft_update(self: DQNAgent, tau: float) -> None:
+    """Polyak update (6): theta^- <- (1 - tau) * theta^- + tau * theta, tau in (0, 1]. Cost O(#parameters)."""
+    tau = check_real("tau", tau, 0.0, 1.0, low_open=True)
+    with torch.no_grad():
         for target_param, online_param in zip(self.target_net.parameters(), self.online_net.parameters()):
             target_param.lerp_(online_param, tau)
 
-    # ----- checkpoints --------------------------------------------------------------------------
-    def state_dict(self) -> dict[str, Any]:
-        """A deep copy of the agent's state: both networks, the optimizer, the gradient-step count, the config.
+# %% ../notebooks/03_double_dqn.ipynb #c045a
+@patch
+def q_values(self: DQNAgent, obs_batch: Any) -> np.ndarray:
+    """Online Q-values: (B, obs_dim) -> (B, n_actions) float32. Cost: one forward pass."""
+    obs = check_array("obs_batch", obs_batch, (len(obs_batch), self.obs_dim), np.float32)
+    with torch.no_grad():
+        return self.online_net(torch.from_numpy(obs)).numpy()
 
-        Not included: the replay buffer, the random generators and the environment-step count, which
-        belong to the training loop; resuming training exactly needs those too. A copy, so it stays valid
-        while training continues (keep the weights of a passing evaluation).
-        """
-        return copy.deepcopy({
-            "obs_dim": self.obs_dim,
-            "n_actions": self.n_actions,
-            "config": asdict(self.config),
-            "online_net": self.online_net.state_dict(),
-            "target_net": self.target_net.state_dict(),
-            "optimizer": self.optimizer.state_dict(),
-            "gradient_steps": self.gradient_steps,
-        })
+# %% ../notebooks/03_double_dqn.ipynb #c045c
+@patch
+def greedy_actions(self: DQNAgent, obs_batch: Any) -> np.ndarray:
+    """argmax_a Q_online(s, a) per row (ties: lowest index): (B, obs_dim) -> (B,) int64. Cost: one forward pass."""
+    return self.q_values(obs_batch).argmax(axis=1)
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore a `state_dict()` (a copy is loaded, so `state` stays independent of the agent).
+# %% ../notebooks/03_double_dqn.ipynb #c045e
+@patch
+def act(self: DQNAgent, obs: Any, epsilon: float, rng: np.random.Generator) -> int:
+    """Epsilon-greedy action for one observation (obs_dim,): with probability epsilon in [0, 1] a uniform
+    action from range(n_actions), else the greedy one. Returns an int; ValueError names a bad argument."""
+    epsilon, rng = check_real("epsilon", epsilon, 0.0, 1.0), check_rng("rng", rng)
+    obs = check_array("obs", obs, (self.obs_dim,), np.float32)
+    if rng.random() < epsilon:
+        return int(rng.integers(self.n_actions))
+    return int(self.greedy_actions(obs[None])[0])
 
-        This agent's config rules: of the checkpoint's config only hidden_sizes is checked, and the
-        optimizer's learning rate is reset to `self.config.lr` after loading (Adam's own
-        `load_state_dict` would bring back the checkpoint's rate, disagreeing with `self.config`).
+# %% ../notebooks/03_double_dqn.ipynb #c052a
+@patch
+def state_dict(self: DQNAgent) -> dict[str, Any]:
+    """A deep copy of both networks, the optimizer, the gradient-step count and the config (not the replay
+    buffer, random generators or environment-step count, which belong to the training loop)."""
+    return copy.deepcopy({
+        "obs_dim": self.obs_dim, "n_actions": self.n_actions, "config": asdict(self.config),
+        "online_net": self.online_net.state_dict(), "target_net": self.target_net.state_dict(),
+        "optimizer": self.optimizer.state_dict(), "gradient_steps": self.gradient_steps,
+    })
 
-        Raises:
-            ValueError: if keys are missing, or obs_dim / n_actions / hidden_sizes differ from this agent's.
-        """
-        missing = {"obs_dim", "n_actions", "config", "online_net", "target_net", "optimizer",
-                   "gradient_steps"} - set(state)
-        if missing:
-            raise ValueError(f"state is missing keys {sorted(missing)}")
-        if (state["obs_dim"], state["n_actions"]) != (self.obs_dim, self.n_actions):
-            raise ValueError(f"state is for obs_dim={state['obs_dim']}, n_actions={state['n_actions']}; "
-                             f"this agent has obs_dim={self.obs_dim}, n_actions={self.n_actions}")
-        hidden = tuple(state["config"]["hidden_sizes"])
-        if hidden != self.config.hidden_sizes:
-            raise ValueError(f"state has hidden_sizes={hidden}, this agent {self.config.hidden_sizes}")
-        state = copy.deepcopy(state)
-        self.online_net.load_state_dict(state["online_net"])
-        self.target_net.load_state_dict(state["target_net"])
-        self.optimizer.load_state_dict(state["optimizer"])
-        for group in self.optimizer.param_groups:  # the agent's config, not the checkpoint, sets the rate
-            group["lr"] = self.config.lr
-        self.gradient_steps = int(state["gradient_steps"])
+# %% ../notebooks/03_double_dqn.ipynb #c052c
+@patch
+def load_state_dict(self: DQNAgent, state: dict[str, Any]) -> None:
+    """Restore (a copy of) a `state_dict()`; the optimizer's learning rate is reset to this agent's
+    `config.lr`. Raises ValueError if obs_dim, n_actions or hidden_sizes differ from this agent's."""
+    found = (state["obs_dim"], state["n_actions"], tuple(state["config"]["hidden_sizes"]))
+    if found != (self.obs_dim, self.n_actions, self.config.hidden_sizes):
+        raise ValueError(f"state has (obs_dim, n_actions, hidden_sizes) = {found}, this agent "
+                         f"{(self.obs_dim, self.n_actions, self.config.hidden_sizes)}")
+    state = copy.deepcopy(state)
+    online, target, optimizer = state["online_net"], state["target_net"], state["optimizer"]  # KeyError first
+    self.online_net.load_state_dict(online)
+    self.target_net.load_state_dict(target)
+    self.optimizer.load_state_dict(optimizer)
+    for group in self.optimizer.param_groups:  # the agent's config, not the checkpoint, sets the rate
+        group["lr"] = self.config.lr
+    self.gradient_steps = int(state["gradient_steps"])

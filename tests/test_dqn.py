@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from prdqn_helpers.dqn import (AgentConfig, DQNAgent, QNetwork, UpdateResult, double_dqn_target, dqn_target,
-                               epsilon_at)
+from prdqn_helpers.dqn import AgentConfig, DQNAgent, QNetwork, UpdateResult, double_dqn_target, dqn_target
 from prdqn_helpers.replay import Batch, PrioritizedReplayBuffer, ReplayBuffer
 
 OBS_DIM, N_ACTIONS = 4, 3
@@ -104,12 +103,18 @@ def test_qnetwork_shapes() -> None:
 
 
 @pytest.mark.parametrize("bad", [dict(gamma=1.5), dict(lr=0.0), dict(tau=0.0), dict(tau=1.5),
-                                 dict(target_sync_every=0), dict(hidden_sizes=()), dict(eps_end=-0.1),
-                                 dict(huber_delta=0.0), dict(grad_clip_norm=-1.0), dict(eps_decay_steps=0)])
+                                 dict(target_sync_every=0), dict(hidden_sizes=()), dict(hidden_sizes=(8, 0)),
+                                 dict(huber_delta=0.0), dict(grad_clip_norm=-1.0), dict(lr=float("nan"))])
 def test_config_rejects_bad_values(bad: dict) -> None:
     name = next(iter(bad))
     with pytest.raises(ValueError, match=name):
         AgentConfig(**bad)
+
+
+def test_defaults_are_the_tuned_values_and_exploration_is_not_an_agent_setting() -> None:
+    config = AgentConfig()
+    assert (config.lr, config.tau) == (2e-3, 0.05)  # notebook 04's tuned values
+    assert not any(field.name.startswith("eps") for field in dataclasses.fields(config))
 
 
 def test_same_seed_same_network_and_global_rng_untouched() -> None:
@@ -269,11 +274,26 @@ def test_update_rejects_bad_batch_naming_the_field_and_changes_nothing(field: st
     assert agent.gradient_steps == steps
 
 
-def test_update_rejects_batch_missing_a_field() -> None:
+def test_update_rejects_batch_missing_a_field_and_changes_nothing() -> None:
     batch = make_batch(np.random.default_rng(10))
     del batch.weights
-    with pytest.raises(ValueError, match="weights"):
-        make_agent().update(batch)
+    agent = make_agent()
+    online = params(agent.online_net)
+    with pytest.raises(AttributeError, match="weights"):
+        agent.update(batch)
+    assert same(params(agent.online_net), online) and agent.gradient_steps == 0
+
+
+@pytest.mark.parametrize("name, make", [
+    ("obs_dim", lambda: DQNAgent(0, N_ACTIONS)),
+    ("n_actions", lambda: DQNAgent(OBS_DIM, 1.5)),
+    ("seed", lambda: DQNAgent(OBS_DIM, N_ACTIONS, seed=-1)),
+    ("rng", lambda: make_agent().act(np.zeros(OBS_DIM), 0.1, rng=None)),
+    ("gamma", lambda: dqn_target(REWARDS, TERMINATED, NEXT_Q_TARGET, gamma=float("nan"))),
+])
+def test_bad_arguments_are_named(name: str, make: object) -> None:
+    with pytest.raises(ValueError, match=name):
+        make()  # type: ignore[operator]
 
 
 def test_acting_rejects_wrong_observation_shape() -> None:
@@ -307,18 +327,6 @@ def test_epsilon_one_is_uniform_over_the_action_space() -> None:
     assert len(counts) == N_ACTIONS  # never an action outside range(n_actions)
     # Each count ~ Binomial(3000, 1/3): sd ~ 26; 5 sd bounds.
     assert np.all(np.abs(counts - 1_000) < 130), counts
-
-
-def test_epsilon_schedule_ends_and_midpoint() -> None:
-    config = AgentConfig(eps_start=1.0, eps_end=0.05, eps_decay_steps=1_000)
-    assert epsilon_at(config, 0) == 1.0
-    assert epsilon_at(config, 500) == pytest.approx(0.525)
-    assert epsilon_at(config, 1_000) == 0.05
-    assert epsilon_at(config, 10**9) == 0.05
-    values = [epsilon_at(config, t) for t in range(0, 1_200, 50)]
-    assert all(a >= b for a, b in zip(values, values[1:]))  # never increases
-    with pytest.raises(ValueError, match="step"):
-        epsilon_at(config, -1)
 
 
 # ----- with the replay buffers of notebook 02 -------------------------------------------------------
@@ -386,5 +394,8 @@ def test_load_state_dict_rejects_other_shapes() -> None:
         DQNAgent(OBS_DIM, N_ACTIONS + 1, AgentConfig(hidden_sizes=(16, 16))).load_state_dict(state)
     with pytest.raises(ValueError, match="hidden_sizes"):
         DQNAgent(OBS_DIM, N_ACTIONS, AgentConfig(hidden_sizes=(8,))).load_state_dict(state)
-    with pytest.raises(ValueError, match="missing"):
-        make_agent().load_state_dict({k: v for k, v in state.items() if k != "optimizer"})
+    agent = make_agent(seed=1)
+    online = params(agent.online_net)
+    with pytest.raises(KeyError, match="optimizer"):
+        agent.load_state_dict({k: v for k, v in state.items() if k != "optimizer"})
+    assert same(params(agent.online_net), online)  # nothing loaded before the missing key was found
