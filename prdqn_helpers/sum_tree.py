@@ -6,479 +6,199 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from fastcore.basics import patch
 from numpy.typing import ArrayLike
 
-DEFAULT_FANOUT = 32  # children per node below the root (chosen by measurement, see "Choosing the width")
+from .checks import check_array, check_indices, check_int, check_rng
+
+DEFAULT_FANOUT = 32  # children per node below the root (chosen by measurement, section 7.1)
 DEFAULT_ROOT_WIDTH = 2048  # most children the root may have (searched with one binary search)
 
 # %% auto #0
 __all__ = ['DEFAULT_FANOUT', 'DEFAULT_ROOT_WIDTH', 'SumTree', 'MinTree', 'stratified_sample']
 
 # %% ../notebooks/01_sum_tree.ipynb #cell-022
-def _check_positive_int(value: object, name: str) -> int:
-    """Return ``value`` as an ``int`` if it is an integer >= 1, else raise ``ValueError`` naming ``name``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
-def _check_indices(indices: ArrayLike, capacity: int, name: str = "indices") -> np.ndarray:
-    """Validate slot indices; return them as an int64 array of the same shape.
-
-    Raises:
-        ValueError: if ``indices`` are not integers.
-        IndexError: if any index is outside ``[0, capacity)`` (the message quotes the first one).
-    """
-    idx = np.asarray(indices)
-    if idx.dtype.kind not in "iu":
-        if idx.size == 0:  # an empty list arrives as float64: nothing to check
-            return idx.astype(np.int64)
-        raise ValueError(f"{name} must be integers, got {indices!r} (dtype {idx.dtype})")
-    idx = idx.astype(np.int64, copy=False)
-    if idx.size and idx.view(np.uint64).max() >= capacity:  # one pass: negatives wrap to huge values
-        bad_at = np.flatnonzero((idx.ravel() < 0) | (idx.ravel() >= capacity))[0]
-        raise IndexError(f"{name} must be in [0, {capacity}), got {idx.ravel()[bad_at].item()!r} at position {bad_at}")
-    return idx
-
-
-def _check_values(values: ArrayLike, shape: tuple[int, ...], name: str, allow_inf: bool = False) -> np.ndarray:
-    """Validate values to store (>= 0, not NaN, finite unless ``allow_inf``); return float64 of ``shape``.
-
-    A 0-d value is broadcast to ``shape`` (one priority for many slots).
-
-    Raises:
-        ValueError: on a shape mismatch, or a negative, NaN or (unless allowed) infinite value.
-    """
-    try:
-        val = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers, got {values!r}") from None
-    if val.shape != shape:
-        if val.ndim != 0:
-            raise ValueError(f"{name} has shape {val.shape} but indices has shape {shape}: lengths must match")
-        val = np.broadcast_to(val, shape)
-    # One pass each for min and max; NaN fails both comparisons, so it is caught too.
-    if val.size and not (val.min() >= 0.0 and (allow_inf or val.max() < np.inf)):
-        ok = (val >= 0.0) & (np.isfinite(val) | allow_inf)
-        bad_at = np.flatnonzero(~ok.ravel())[0]
-        kind = "non-negative" if allow_inf else "finite and >= 0"
-        raise ValueError(f"{name} must be {kind}, got {val.ravel()[bad_at].item()!r} at position {bad_at}")
-    return val
-
-# %% ../notebooks/01_sum_tree.ipynb #cell-024
 class _WideTree:
-    """Shared storage and updates of a tree whose internal nodes combine their children with ``_reduce``.
+    """Leaves and internal levels of a tree whose nodes combine their ``fanout`` children with ``reduce``.
 
-    Layout. ``_levels[0]`` holds the leaves (one per slot, padded with ``_empty`` to a multiple of
-    ``fanout``); ``_levels[l + 1][m]`` combines the ``fanout`` nodes ``_levels[l][m*fanout : (m+1)*fanout]``
-    (so ``_levels[l].reshape(-1, fanout)`` has one row of children per parent). Levels are added
-    until one has at most ``root_width`` nodes: those are the children of the root, whose value
-    (the total, or the minimum) is computed from them lazily, when first read after a change.
+    ``_levels[0]`` holds the leaves, one per slot, padded with ``empty`` to whole rows of ``fanout``;
+    ``_levels[l + 1][m] = reduce(_levels[l][m * fanout : (m + 1) * fanout])``. Levels are added
+    until one has at most ``root_width`` nodes: the children of the root. ``SumTree`` and ``MinTree``
+    set ``reduce`` (``np.add`` or ``np.minimum``), ``empty``, and what the root keeps.
 
-    Invariant (whenever the tree is read): every internal node equals ``_reduce`` of its children as
-    stored, recomputed from the children (never patched with a difference, so no rounding error
-    accumulates). A batched update recomputes the whole path at once. A single-slot update
-    recomputes the slot's parent and leaves the levels above it to the next read, which recomputes
-    them for all such slots in one batch: so one slot costs the same at any capacity.
+    Invariant: every internal node equals ``reduce`` of its children as stored, recomputed from
+    them at each update (never patched with a difference, so no rounding error accumulates).
     """
 
-    _reduce: np.ufunc = np.add  # combines rows of children, vectorized over rows
-    _reduce_one = staticmethod(sum)  # the same for one row of Python floats (single-slot updates)
-    _empty: float = 0.0
-    _allow_inf: bool = False
-    _value_name: str = "values"
+    reduce: np.ufunc = np.add
+    empty: float = 0.0
+    value_name: str = "values"
 
     def __init__(self, capacity: int, fanout: int = DEFAULT_FANOUT, root_width: int = DEFAULT_ROOT_WIDTH) -> None:
-        self.capacity = _check_positive_int(capacity, "capacity")
-        self.fanout = _check_positive_int(fanout, "fanout")
-        self.root_width = _check_positive_int(root_width, "root_width")
-        if self.fanout < 2:
-            raise ValueError(f"fanout must be an integer >= 2, got {fanout!r}")
+        self.capacity = check_int("capacity", capacity, 1)
+        self.fanout = check_int("fanout", fanout, 2)
+        self.root_width = check_int("root_width", root_width, 1)
         sizes = [self.capacity]
         while sizes[-1] > self.root_width:
             sizes[-1] = -(-sizes[-1] // self.fanout) * self.fanout  # pad to whole rows of children
             sizes.append(sizes[-1] // self.fanout)
-        self._levels = [np.full(size, self._empty, dtype=np.float64) for size in sizes]
-        self._make_views()
+        self._levels = [np.full(size, self.empty) for size in sizes]
+        self._rows = [level.reshape(-1, self.fanout) for level in self._levels[:-1]]  # a row of children per parent
+        self._leaves = self._levels[0][: self.capacity]  # read-only view for callers
+        self._leaves.flags.writeable = False
 
-    def _make_views(self) -> None:
-        """Views into ``_levels`` (rebuilt after unpickling, since a pickled view becomes a copy)."""
-        self._leaves = self._levels[0]
-        self._rows = [level.reshape(-1, self.fanout) for level in self._levels[:-1]]
-        self._rows_and_parents = list(zip(self._rows, self._levels[1:]))
-        # memoryviews: reading a slice as Python floats is ~3x faster than ndarray.tolist() on one row
-        views = [memoryview(level) for level in self._levels]
-        self._leaf_view, self._view_pairs = views[0], list(zip(views[:-1], views[1:]))
-        self._stale: list[int] = []  # level-1 nodes whose ancestors a single-slot update left to recompute
-        self._dirty = True  # stale nodes to propagate and/or the root's value to recompute
+# %% ../notebooks/01_sum_tree.ipynb #code-update
+@patch
+def update(self: _WideTree, indices: ArrayLike, values: ArrayLike) -> None:
+    """Store ``values[i]`` at slot ``indices[i]``; a repeated index keeps its LAST value.
 
-    def _refresh(self) -> None:
-        """Bring the tree up to date before a read: propagate stale nodes, then recompute the root."""
-        if self._stale:
-            stale, self._stale = np.array(self._stale), []
-            self._propagate(stale, first_level=1)
-        self._refresh_root()
-        self._dirty = False
-
-    def _refresh_root(self) -> None:
-        raise NotImplementedError
-
-    def _propagate(self, node: np.ndarray, first_level: int = 0) -> None:
-        """Recompute the ancestors of nodes ``node`` of level ``first_level``, all the way up.
-
-        Each touched parent is recomputed from all its children (duplicates write the same value).
-        Cost: O(B * fanout * depth) in 4 NumPy calls per level.
-        """
-        for rows, parents in self._rows_and_parents[first_level:]:
-            node = node // self.fanout
-            parents[node] = self._reduce_rows(rows.take(node, axis=0))
-
-    def _reduce_rows(self, children: np.ndarray) -> np.ndarray:
-        """Combine each row of ``children`` (B, fanout) into one value (B,). Cost: O(B * fanout)."""
-        return self._reduce.reduce(children, axis=1)
-
-    def __getstate__(self) -> dict:
-        if self._dirty:
-            self._refresh()
-        return {"capacity": self.capacity, "fanout": self.fanout, "root_width": self.root_width, "_levels": self._levels}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._make_views()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(capacity={self.capacity}, fanout={self.fanout}, root_width={self.root_width})"
-
-    def levels(self) -> list[np.ndarray]:
-        """Copies of the stored node values, leaves first, up to the root's children (for inspection)."""
-        if self._dirty:
-            self._refresh()
-        return [level.copy() for level in self._levels]
-
-    @property
-    def depth(self) -> int:
-        """Number of edges from the root to a leaf (``ceil(log2(capacity))`` for the binary tree,
-        ``fanout=2, root_width=2``, when ``capacity >= 2``)."""
-        return len(self._levels)
-
-    def update(self, indices: ArrayLike, values: ArrayLike) -> None:
-        """Store ``values[i]`` at slot ``indices[i]``; a repeated index keeps its LAST value.
-
-        Everything is validated before anything is written: a rejected call changes nothing.
-
-        Args:
-            indices: int array-like of any shape, each in ``[0, capacity)``.
-            values: float array-like of the same shape (or one scalar for all).
-
-        Raises:
-            ValueError: non-integer indices, mismatched shapes, or a bad value (see ``_check_values``).
-            IndexError: an index outside ``[0, capacity)``.
-
-        Cost: O(B * fanout * depth) for B indices, in O(depth) NumPy calls. One slot given as a
-        Python or NumPy scalar takes a plain-Python path: O(fanout) now, about a microsecond at any
-        capacity, and O(fanout * depth) at the next read, shared by all single-slot updates since.
-        """
-        if (type(indices) is int or isinstance(indices, np.integer)) and isinstance(
-            values, (float, int, np.floating, np.integer)
-        ):  # one slot (e.g. a new transition): skip the array machinery
-            index, value = int(indices), float(values)
-            if 0 <= index < self.capacity and value >= 0.0 and (self._allow_inf or value < np.inf):
-                self._update_one(index, value)
-                return
-            # otherwise fall through: the array checks below raise the right error
-        idx = _check_indices(indices, self.capacity)
-        val = _check_values(values, idx.shape, self._value_name, self._allow_inf)
-        _update_validated((self,), idx.ravel(), val.ravel())
-
-    def _update_one(self, index: int, value: float) -> None:
-        """``update`` for one validated slot, in plain Python: the leaf and its parent now, the levels
-        above at the next read (see the class invariant). Cost: O(fanout).
-
-        Python's ``sum`` adds a row left to right while NumPy adds it pairwise, so a parent may differ
-        in the last bit depending on which path wrote it last: either way it is the sum of its
-        children as stored, and ``find`` does not rely on the two agreeing.
-        """
-        self._leaf_view[index] = value
-        if self._view_pairs:
-            k = self.fanout
-            node = index // k
-            children, parents = self._view_pairs[0]
-            parents[node] = self._reduce_one(children[node * k:(node + 1) * k])
-            if len(self._view_pairs) > 1:
-                self._stale.append(node)
-                if len(self._stale) >= 4096:  # bound the backlog (memory, and the size of one flush)
-                    self._refresh()
-        self._dirty = True
-
-    def values(self, indices: ArrayLike) -> np.ndarray:
-        """Stored leaf values at ``indices`` (float64, same shape). Raises as ``update``. Cost: O(B)."""
-        return self._leaves[_check_indices(indices, self.capacity)]
-
-
-def _update_validated(trees: tuple[_WideTree, ...], idx: np.ndarray, val: np.ndarray) -> None:
-    """Store ``val[i]`` at slot ``idx[i]`` in each of ``trees``; a repeated slot keeps its LAST value.
-
-    The array path of ``update``, with no checks: for callers that have validated their input
-    themselves. The replay buffer (notebook 02) calls it to give its sum tree and its min tree the
-    same priorities in one pass: repeated slots are resolved, and each level's parent indices
-    computed, once for all the trees.
-
-    Args:
-        trees: trees of the same layout (``capacity``, ``fanout``, ``root_width``).
-        idx: (B,) int64 slots, each in ``[0, capacity)``.
-        val: (B,) float64 values that every tree in ``trees`` accepts (see ``update``).
-
-    Cost: O(B * fanout * depth) per tree, in O(depth) NumPy calls per tree.
+    ``indices``: ints of any shape, each in ``[0, capacity)``; ``values``: finite floats >= 0 of
+    the same shape, or one for all. Bad input raises ``ValueError``/``IndexError`` before anything
+    is written. Cost: O(B * fanout * depth + root_width) for B indices, a few NumPy calls per level.
     """
-    if idx.size == 0:
-        return
-    leaves = trees[0]._leaves
+    idx = check_indices("indices", indices, self.capacity).ravel()
+    val = check_array(self.value_name, values, np.shape(indices), low=0.0).ravel()
+    leaves = self._levels[0]
     leaves[idx] = val
-    # NumPy does not promise which duplicate wins a fancy assignment: check, and keep only the last.
-    if idx.size > 1 and not (leaves.take(idx) == val).all():
-        _, first_in_reversed = np.unique(idx[::-1], return_index=True)
-        last = idx.size - 1 - first_in_reversed
-        idx, val = idx[last], val[last]  # distinct slots from here on
-        leaves[idx] = val
-    for tree in trees[1:]:
-        tree._leaves[idx] = val  # a slot still repeated has the same value each time
+    if not (leaves.take(idx) == val).all():  # NumPy does not promise which repeat wins: the last one
+        last = idx.size - 1 - np.unique(idx[::-1], return_index=True)[1]
+        leaves[idx[last]] = val[last]
     node = idx
-    for level in range(len(trees[0]._rows_and_parents)):
-        node = node // trees[0].fanout
-        for tree in trees:
-            rows, parents = tree._rows_and_parents[level]
-            parents[node] = tree._reduce_rows(rows.take(node, axis=0))
-    for tree in trees:
-        tree._dirty = True
+    for rows, parents in zip(self._rows, self._levels[1:]):
+        node = node // self.fanout
+        parents[node] = self.reduce.reduce(rows.take(node, axis=0), axis=1)  # recomputed from the children
+    self._update_root()
 
-# %% ../notebooks/01_sum_tree.ipynb #cell-026
+# %% ../notebooks/01_sum_tree.ipynb #code-readers
+@patch(as_prop=True)
+def leaves(self: _WideTree) -> np.ndarray:
+    """The stored leaf values, float64 (capacity,): a read-only view, no copy. Cost: O(1)."""
+    return self._leaves
+
+
+@patch
+def priorities(self: _WideTree, indices: ArrayLike) -> np.ndarray:
+    """Copies of the leaf values at ``indices`` (float64, same shape). Cost: O(B)."""
+    return self._leaves[check_indices("indices", indices, self.capacity)]
+
+
+@patch
+def levels(self: _WideTree) -> list[np.ndarray]:
+    """Copies of every level, leaves first, up to the root's children (for inspection)."""
+    return [level.copy() for level in self._levels]
+
+
+@patch(as_prop=True)
+def depth(self: _WideTree) -> int:
+    """Edges from the root to a leaf: the number of stored levels."""
+    return len(self._levels)
+
+# %% ../notebooks/01_sum_tree.ipynb #cell-024
 class SumTree(_WideTree):
     r"""Priorities of ``capacity`` slots, with O(log n) update and proportional search.
 
-    ``find(u)`` returns the slot ``i`` whose prefix interval ``[S_{i-1}, S_i)`` contains ``u``,
-    where ``S_i = p_0 + ... + p_i``. Drawing ``u`` uniformly in ``[0, total)`` therefore returns
-    slot ``i`` with probability ``p_i / total``. A slot with priority 0 (never written, or set to 0)
-    is never returned, whatever rounding does.
+    Invariant: every internal node holds the sum of the priorities of its subtree.
+    ``find(u)`` returns the slot ``i`` with ``S_{i-1} <= u < S_i``, where ``S_i = p_0 + ... + p_i``;
+    so ``u`` uniform in ``[0, total)`` gives slot ``i`` with probability ``p_i / total``. A slot
+    with priority 0 (never written, or set to 0) is never returned, whatever rounding does.
 
-    A capacity-4 binary tree (``SumTree(4, fanout=2, root_width=2)``), priorities [3, 0, 2, 5]::
+    ``SumTree(4, fanout=2, root_width=2)`` with priorities [3, 0, 2, 5] stores::
 
-                      10            root = total (computed from the level below)
+                      10            root = total = _prefix[-1]
                  /          \
-                3            7      _levels[1]
+                3            7      _levels[1], the root's children
               /   \        /   \
              3     0      2     5   _levels[0]: the leaves, slots 0..3
 
-    ``find(4.5)``: 4.5 >= 3, so go right with 4.5 - 3 = 1.5; 1.5 < 2, so slot 2.
-
-    Args:
-        capacity: number of slots, any integer >= 1.
-        fanout: children per internal node below the root (2 = the classic binary tree). Wider
-            nodes mean fewer levels, hence fewer NumPy calls per batch.
-        root_width: the root may have up to this many children; they are searched with one
-            binary search over their cached prefix sums (``np.searchsorted``).
-
-    Raises:
-        ValueError: if ``capacity``, ``fanout`` or ``root_width`` is not an integer >= 1
-            (``fanout`` >= 2).
-
-    Cost: ``update`` of B slots O(B * fanout * depth); ``find`` of B values O(B * fanout^2 * depth +
-    B log(root_width)) arithmetic in O(depth) NumPy calls; the first ``total``/``find`` after a
-    change O(root_width); memory O(capacity).
+    Args: ``capacity`` slots (any integer >= 1); ``fanout`` children per node below the root (>= 2;
+    2 = the classic binary tree); ``root_width`` most children of the root, whose prefix sums are
+    searched by one binary search. Cost: ``update`` of B slots O(B * fanout * depth + root_width);
+    ``find`` of B values O(B * fanout * depth + B log(root_width)); ``total`` O(1).
     """
 
-    _reduce = np.add
-    _reduce_one = staticmethod(sum)
-    _empty = 0.0
-    _value_name = "priorities"
+    reduce, empty, value_name = np.add, 0.0, "priorities"
 
-    def _make_views(self) -> None:
-        super()._make_views()
-        k = self.fanout
-        # (k, k) matrix with ones where column >= row: children @ it = running sums of each row,
-        # column j = sum of children 0..j (column k - 1 = the row's total).
-        self._running_matrix = np.triu(np.ones((k, k)))
-        # OpenBLAS spreads products of more than 2^18 multiply-adds over threads, which at this size
-        # costs far more than it saves (milliseconds on a busy machine): multiply in chunks of rows.
-        self._rows_per_product = max(1, 2**18 // (k * k))
-        self._top_prefix = np.zeros(self._levels[-1].size + 1)  # [0, S_0, S_1, ...] over the root's children
+    def __init__(self, capacity: int, fanout: int = DEFAULT_FANOUT, root_width: int = DEFAULT_ROOT_WIDTH) -> None:
+        super().__init__(capacity, fanout, root_width)
+        self._prefix = np.zeros(self._levels[-1].size + 1)  # the root: 0, S_0, S_1, ... over its children
 
-    def _refresh_root(self) -> None:
-        np.add.accumulate(self._levels[-1], out=self._top_prefix[1:])  # np.cumsum, minus its wrapper
-        self._below_total = math.nextafter(float(self._top_prefix[-1]), 0.0)  # largest float < total
+    def _update_root(self) -> None:
+        np.add.accumulate(self._levels[-1], out=self._prefix[1:])  # np.cumsum, minus its wrapper
 
     @property
     def total(self) -> float:
-        """Sum of all priorities (float). Cost: O(1), or O(root_width) after a change."""
-        if self._dirty:
-            self._refresh()
-        return float(self._top_prefix[-1])
+        """Sum of all priorities (float). Cost: O(1)."""
+        return float(self._prefix[-1])
 
-    def priorities(self, indices: ArrayLike) -> np.ndarray:
-        """Priorities stored at ``indices`` (float64, same shape; 0 for never-written slots).
+# %% ../notebooks/01_sum_tree.ipynb #cell-026
+@patch
+def find(self: SumTree, values: ArrayLike) -> np.ndarray:
+    """For each value ``u`` in ``[0, total]``, the slot ``i`` with ``S_{i-1} <= u < S_i``.
 
-        Raises:
-            ValueError: if ``indices`` are not integers. IndexError: if one is outside ``[0, capacity)``.
-        """
-        return self.values(indices)
+    Args: ``values``, floats of any shape. Returns: int64 slots of the same shape, each with a
+    positive priority (``u == total`` gives the last positive slot). Raises: ``ValueError`` if the
+    tree is empty (total 0), or a value is NaN or outside ``[0, total]``. Cost: see ``SumTree``.
+    """
+    u = check_array("values", values, np.shape(values), low=0.0)
+    if u.size and u.max() > self.total:
+        raise ValueError(f"values must be <= total = {self.total!r}, got {float(u.max())!r}")
+    return self._find(u.ravel()).reshape(u.shape)
 
-    def find(self, values: ArrayLike) -> np.ndarray:
-        """For each prefix-sum value ``u``, the slot ``i`` with ``S_{i-1} <= u < S_i``.
-
-        ``u == total`` is accepted and returns the last slot with a positive priority. The result
-        always has a positive priority (see ``_descend`` and ``_find``).
-
-        Args:
-            values: float array-like of any shape, each in ``[0, total]``.
-
-        Returns:
-            int64 array of slot indices, same shape as ``values``.
-
-        Raises:
-            ValueError: if the tree is empty (total 0), or a value is NaN or outside ``[0, total]``.
-
-        Cost: O(B * fanout^2 * depth + B log(root_width)) arithmetic in O(depth) NumPy calls.
-        """
-        total = self.total
-        if total <= 0.0:
-            raise ValueError(f"cannot search an empty tree: every priority is 0 (total = {total!r})")
-        try:
-            v = np.array(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(f"values must be numbers, got {values!r}") from None
-        shape, v = v.shape, v.reshape(-1)
-        if v.size == 0:
-            return np.zeros(shape, dtype=np.int64)
-        if not (v.min() >= 0.0 and v.max() <= total):
-            bad_at = np.flatnonzero(~((v >= 0.0) & (v <= total)))[0]
-            raise ValueError(f"values must be in [0, total = {total!r}], got {v[bad_at].item()!r} at position {bad_at}")
-        return self._find(v).reshape(shape)
-
-    def _find(self, values: np.ndarray) -> np.ndarray:
-        """``find`` for a validated 1-D float64 array, on a non-empty, refreshed tree.
-
-        The fast descent's running sums come from a BLAS matrix product, whose order of additions
-        is not ours to choose. Should rounding there ever lead to an empty leaf, that value is
-        searched again with exact row-by-row running sums (``_descend(..., exact=True)``); the check
-        costs one gather, and with any ordinary priorities it never fires.
-        """
-        try:
-            slots = self._descend(values.copy())
-        except IndexError:  # a padding node chosen by a mis-rounded product: redo the whole batch exactly
-            return self._descend(values.copy(), exact=True)
-        if self._leaves[slots].min() <= 0.0:  # never seen in practice; see the docstring
-            empty = self._leaves[slots] <= 0.0
-            slots[empty] = self._descend(values[empty], exact=True)
-        return slots
-
-    def _descend(self, v: np.ndarray, exact: bool = False) -> np.ndarray:
-        """Walk all values down the tree at once. Returns int64 leaf indices.
-
-        ``v`` holds the search values (``u`` in ``find`` and notebook 01) and is overwritten.
-
-        At the root: one binary search in the prefix sums of its children. At each level below: the
-        children of every current node form a row; ``running[:, j]`` = sum of children 0..j. The
-        chosen child ``j`` is the first whose running sum passes ``v``, and ``v`` becomes the offset
-        inside it. A zero child has the same running sum as its left neighbour, so it is never the
-        first to pass ``v``; and ``v`` is first clamped strictly below the row's total, so some
-        running sum passes it. Every step lands on a positive child: exactly so with
-        ``exact=True``, where the running sums are added left to right (``np.cumsum``); otherwise
-        they come from one BLAS matrix product, which is monotone in practice but not by contract,
-        and ``_find`` checks the result.
-        """
-        np.minimum(v, self._below_total, out=v)  # v == total would fall off the end
-        prefix = self._top_prefix
-        node = prefix[1:].searchsorted(v, side="right")  # first child with S_i > v
-        v -= prefix[node]  # an exact lower bound, so v stays >= 0
-        k = self.fanout
-        row_starts = np.arange(0, v.size * k, k)  # flat index of the first child of each row
-        for rows in reversed(self._rows):
-            children = rows.take(node, axis=0)  # (B, k)
-            if exact:
-                running = np.cumsum(children, axis=1)
-            elif v.size <= self._rows_per_product:
-                running = children @ self._running_matrix  # (B, k), one BLAS call
-            else:  # in chunks of rows (see _make_views)
-                running = np.empty((v.size, k))
-                for s in range(0, v.size, self._rows_per_product):
-                    rows_s = slice(s, s + self._rows_per_product)
-                    np.matmul(children[rows_s], self._running_matrix, out=running[rows_s])
-            # the row's own total can differ from the stored parent by rounding: stay below it
-            np.minimum(v, np.nextafter(running[:, -1], 0.0), out=v)
-            j = (running > v[:, None]).argmax(axis=1)  # first child whose running sum passes v
-            at = row_starts + j
-            v -= running.take(at) - children.take(at)  # minus the sum of the children before child j
-            np.maximum(v, 0.0, out=v)  # (that difference may exceed v by one rounding)
-            node = node * k + j
-        return node
+# %% ../notebooks/01_sum_tree.ipynb #code-descend
+@patch
+def _find(self: SumTree, u: np.ndarray) -> np.ndarray:
+    """``find`` for a 1-D float64 array in ``[0, total]``, which it overwrites: the walk down."""
+    if self.total <= 0.0:
+        raise ValueError(f"cannot search an empty tree: every priority is 0 (total = {self.total!r})")
+    np.minimum(u, math.nextafter(self.total, 0.0), out=u)  # u == total would fall off the end
+    node = self._prefix[1:].searchsorted(u, side="right")  # the root: first child whose prefix sum passes u
+    u -= self._prefix[node]  # an exact lower bound, so u stays >= 0
+    k = self.fanout
+    running = np.zeros((u.size, k + 1))  # running[:, j] = r_j, the sum of children 0..j-1 (equation 6)
+    passes, row_total = running[:, 1:], running[:, -1]  # views: r_1..r_K, and r_K
+    row_starts = np.arange(0, u.size * (k + 1), k + 1)
+    for rows in reversed(self._rows):
+        np.add.accumulate(rows.take(node, axis=0), axis=1, out=passes)  # np.cumsum, minus its wrapper
+        np.minimum(u, np.nextafter(row_total, 0.0), out=u)  # stay below the row's own total
+        j = (passes > u[:, None]).argmax(axis=1)  # the first child whose running sum passes u
+        u -= running.take(row_starts + j)  # u - r_j >= 0, since r_j <= u
+        node = node * k + j
+    return node
 
 # %% ../notebooks/01_sum_tree.ipynb #cell-028
 class MinTree(_WideTree):
     """The smallest value stored in ``capacity`` slots, with O(log n) update.
 
-    Used for importance-sampling weights, whose normalisation needs the smallest stored priority.
-    Never-written slots hold ``+inf``, so they never count; store ``+inf`` to clear a slot.
-
-    Args and costs as ``SumTree`` (same layout, ``min`` instead of ``+``).
-
-    Raises:
-        ValueError: bad ``capacity``/``fanout``/``root_width``; ``update`` with a negative or NaN value.
+    Invariant: every internal node holds the minimum of its subtree. Never-written slots hold
+    ``+inf``, so they never count. Args, layout and costs as ``SumTree``, with ``min`` for ``+``.
     """
 
-    _reduce = np.minimum
-    _reduce_one = staticmethod(min)
-    _empty = np.inf
-    _allow_inf = True
-    _value_name = "values"
+    reduce, empty, value_name = np.minimum, np.inf, "values"
+    _min = np.inf  # until the first update
 
-    def _refresh_root(self) -> None:
+    def _update_root(self) -> None:
         self._min = float(self._levels[-1].min())
-
-    def _reduce_rows(self, children: np.ndarray) -> np.ndarray:
-        # The same numbers as np.minimum.reduce(children, axis=1), which is about twice as slow on
-        # short rows like these (NumPy 2.4, rows of 32): find each row's smallest, then gather it.
-        at = children.argmin(axis=1)
-        at += np.arange(0, children.size, children.shape[1])
-        return children.take(at)
 
     @property
     def min(self) -> float:
-        """Smallest stored value (float); ``+inf`` when nothing is written. Cost: O(1), or O(root_width) after a change."""
-        if self._dirty:
-            self._refresh()
+        """Smallest stored value (float); ``+inf`` when nothing is written. Cost: O(1)."""
         return self._min
 
 # %% ../notebooks/01_sum_tree.ipynb #cell-030
 def stratified_sample(tree: SumTree, batch_size: int, rng: np.random.Generator) -> np.ndarray:
     """Draw ``batch_size`` slots, one from each of ``batch_size`` equal segments of ``[0, total)``.
 
-    Segment ``k`` is ``[k * total / B, (k + 1) * total / B)``; one uniform value is drawn in each and
-    searched as by ``tree.find``. Slot ``i`` appears ``B * p_i / total`` times per batch in expectation,
-    and a uniformly chosen draw of the batch is slot ``i`` with probability ``p_i / total``; but the
-    batch covers the whole range of priorities (lower variance than B independent draws).
+    Segment ``k`` is ``[k * total / B, (k + 1) * total / B)``; one uniform value is drawn in each
+    (equation 8) and searched as by ``tree.find``. Slot ``i`` appears ``B * p_i / total`` times
+    per batch in expectation, and the batch covers the whole range of priorities.
 
-    Args:
-        tree: a non-empty ``SumTree``.
-        batch_size: B, an integer >= 1.
-        rng: the generator to draw from (``B`` uniforms are consumed).
-
-    Returns:
-        int64 array (B,) of slot indices, each with a positive priority.
-
-    Raises:
-        ValueError: if ``batch_size`` is not an integer >= 1, ``rng`` is not a ``numpy.random.Generator``,
-            or the tree is empty.
-
-    Cost: O(B) plus one ``tree.find`` of B values.
+    Args: ``tree`` a non-empty ``SumTree``; ``batch_size`` B >= 1; ``rng`` the generator (B uniforms).
+    Returns: int64 (B,) slot indices, each with a positive priority. Cost: O(B) plus one ``find``.
+    Raises: ``ValueError`` for a bad ``batch_size`` or ``rng``, or an empty tree.
     """
-    batch_size = _check_positive_int(batch_size, "batch_size")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}")
-    total = tree.total
-    if total <= 0.0:
-        raise ValueError(f"cannot sample from an empty tree: every priority is 0 (total = {total!r})")
-    values = rng.random(batch_size)  # (k + xi_k) * total / B, in place: the same numbers, fewer arrays
+    batch_size = check_int("batch_size", batch_size, 1)
+    rng = check_rng("rng", rng)
+    values = rng.random(batch_size)  # u_k = (k + xi_k) * total / B, in place
     values += np.arange(batch_size)
-    values *= total / batch_size
-    # Valid by construction, so skip find's checks; a last value rounded a hair above the total is
-    # clamped below it by the search itself.
-    return tree._find(values)
+    values *= tree.total / batch_size
+    return tree._find(values)  # valid by construction: find's checks are not needed
