@@ -3,61 +3,22 @@
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-004
 from __future__ import annotations
 
-import math
-import numbers
-import operator
-import reprlib
 from typing import NamedTuple
 
 import numpy as np
+from fastcore.basics import patch
 
-from .sum_tree import MinTree, SumTree, _update_validated, stratified_sample
+from .checks import check_array, check_indices, check_int, check_real, check_rng, check_shape
+from .sum_tree import MinTree, SumTree, stratified_sample
 
 # %% auto #0
 __all__ = ['Batch', 'ReplayBuffer', 'PrioritizedReplayBuffer']
 
-# %% ../notebooks/02_prioritized_replay.ipynb #cell-016
-def _check_int(name: str, value: object, minimum: int) -> int:
-    """Return ``value`` as an ``int`` if it is an integer >= ``minimum``, else raise ``ValueError``."""
-    if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    try:
-        number = operator.index(value)  # ints and NumPy integers; rejects 2.0 and "2"
-    except TypeError:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}") from None
-    if number < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return number
-
-
-def _check_real(name: str, value: object, low: float = -math.inf, high: float = math.inf,
-                low_open: bool = False) -> float:
-    """Return ``value`` as a finite ``float`` in ``[low, high]`` (``(low, high]`` if ``low_open``)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    number = float(value)
-    below = number <= low if low_open else number < low
-    if not math.isfinite(number) or below or number > high:
-        interval = f"{'(' if low_open else '['}{low:g}, {high:g}]"
-        raise ValueError(f"{name} must be a finite number in {interval}, got {value!r}")
-    return number
-
-
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-020
 class Batch(NamedTuple):
-    """A batch of ``B`` transitions sampled from a replay buffer (fresh arrays, not views).
-
-    Attributes:
-        obs: (B, *obs_shape) float32, the observations the actions were taken in.
-        actions: (B,) int64, the actions taken.
-        rewards: (B,) float32, the rewards received.
-        next_obs: (B, *obs_shape) float32, the observations that followed.
-        terminated: (B,) float32, 1.0 if the episode terminated on this transition, else 0.0
-            (a time-limit truncation is 0.0: the TD target still bootstraps from ``next_obs``).
-        weights: (B,) float32, importance-sampling weights in (0, 1] to multiply the per-sample
-            loss by (all 1.0 for uniform replay).
-        indices: (B,) int64, the buffer slots sampled; pass them back to ``update_priorities``.
-    """
+    """``B`` sampled transitions, fresh arrays: obs, next_obs (B, *obs_shape) float32; actions (B,) int64;
+    rewards, terminated (B,) float32 (terminated 1.0 = the episode ended, not truncated); weights (B,)
+    float32 IS weights in (0, 1] (1.0 for uniform replay); indices (B,) int64, the slots sampled."""
 
     obs: np.ndarray
     actions: np.ndarray
@@ -67,355 +28,139 @@ class Batch(NamedTuple):
     weights: np.ndarray
     indices: np.ndarray
 
-# %% ../notebooks/02_prioritized_replay.ipynb #cell-021
-_short = reprlib.Repr()
-_short.maxother = _short.maxstring = 80  # error messages quote bad values, but never a whole array
-
-
-def _where(arr: np.ndarray, mask: np.ndarray) -> str:
-    """Describe the first element of ``arr`` selected by ``mask``: its value and, if any, its index."""
-    position = np.unravel_index(int(np.argmax(mask)), mask.shape)
-    value = arr[position].item() if arr.ndim else arr.item()
-    return f"{value!r}" + (f" at index {position if len(position) > 1 else position[0]}" if arr.ndim else "")
-
-
-def _check_real_array(name: str, value: object, shape: tuple[int, ...], dtype: type) -> np.ndarray:
-    """Return ``value`` as a finite array of ``shape`` and ``dtype``; ``ValueError`` otherwise."""
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "iuf":
-        raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}: {_short.repr(value)}")
-    if arr.shape != shape:
-        raise ValueError(f"{name} must have shape {shape}, got shape {arr.shape}: {_short.repr(value)}")
-    if arr.dtype.kind == "f" and arr.dtype.itemsize > np.dtype(dtype).itemsize:
-        with np.errstate(over="ignore"):  # a value too large for ``dtype`` is reported below, as given
-            out = arr.astype(dtype)
-    else:
-        out = arr.astype(dtype, copy=False)
-    finite = np.isfinite(out)
-    if not finite.all():
-        bad = ~finite
-        if np.isfinite(arr[bad]).all():  # finite as given: it overflowed in the cast
-            limit = float(np.finfo(dtype).max)
-            raise ValueError(f"{name} must fit in {np.dtype(dtype).name} (|x| <= {limit:.4g}), got {_where(arr, bad)}")
-        raise ValueError(f"{name} must be finite, got {_where(arr, bad & ~np.isfinite(arr))}")
-    return out
-
-
-def _check_action_array(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
-    """Return ``value`` as an int64 array of ``shape`` with entries >= 0; ``ValueError`` otherwise."""
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "iu":  # bool and float actions are rejected, not silently cast
-        what = "an integer" if shape == () else "integers"
-        raise ValueError(f"{name} must be {what}, got dtype {arr.dtype}: {_short.repr(value)}")
-    if arr.shape != shape:
-        raise ValueError(f"{name} must have shape {shape}, got shape {arr.shape}: {_short.repr(value)}")
-    negative = arr < 0
-    if negative.any():
-        raise ValueError(f"{name} must be >= 0, got {_where(arr, negative)}")
-    return arr.astype(np.int64, copy=False)
-
-
-def _check_flag_array(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
-    """Return ``value`` (bools or 0/1 numbers) as a float32 array of 0.0/1.0; ``ValueError`` otherwise."""
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must be booleans or 0/1, got dtype {arr.dtype}: {_short.repr(value)}")
-    if arr.shape != shape:
-        raise ValueError(f"{name} must have shape {shape}, got shape {arr.shape}: {_short.repr(value)}")
-    not_flag = (arr != 0) & (arr != 1)
-    if not_flag.any():
-        raise ValueError(f"{name} must be booleans or 0/1, got {_where(arr, not_flag)}")
-    return arr.astype(np.float32)
-
-
-def _check_obs_shape(obs_shape: object) -> tuple[int, ...]:
-    """Return ``obs_shape`` as a tuple of integers >= 1 (an int ``d`` means ``(d,)``)."""
-    dims = (obs_shape,) if isinstance(obs_shape, (int, np.integer)) else obs_shape
-    try:
-        return tuple(_check_int("obs_shape entries", d, 1) for d in dims)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        raise ValueError(f"obs_shape must be a tuple of integers >= 1, got {obs_shape!r}") from None
-
-
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {rng!r}")
-    return rng
-
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-022
 class ReplayBuffer:
-    """Uniform experience replay: the newest ``capacity`` transitions, in preallocated NumPy arrays.
-
-    Storage is five arrays with one row per slot, written as a ring: the ``t``-th transition added
-    (counting from 0) goes to slot ``t % capacity``, so once the buffer is full each new one
-    replaces the oldest. No Python object is kept per transition::
-
-        obs, next_obs   (capacity, *obs_shape) float32
-        actions         (capacity,) int64
-        rewards         (capacity,) float32
-        terminated      (capacity,) float32   1.0 = the episode terminated (not truncated)
-
-    Sampling is uniform and WITH replacement (a batch can hold the same slot twice). A batch may
-    not be larger than ``len(buffer)``: it would have to repeat transitions, a sign that learning
-    started before the buffer was warmed up.
-
-    Every method validates all its arguments before it writes anything, so a rejected call
-    (``ValueError``, or ``IndexError`` for bad slots) leaves the buffer exactly as it was.
-
-    Methods:
-        add(obs, action, reward, next_obs, terminated): store one transition. O(1).
-        add_batch(obs, actions, rewards, next_obs, terminated): store B transitions. O(B).
-        sample(batch_size, beta, rng) -> Batch: uniform draws, weights all 1.0. O(B).
-        update_priorities(indices, td_errors): validates its arguments, then does nothing (it
-            exists so that uniform and prioritized replay are interchangeable).
-        len(buffer): the number of transitions stored, at most ``capacity``.
-
-    Args:
-        capacity: number of slots, an integer >= 1.
-        obs_shape: shape of one observation, e.g. ``(4,)`` for CartPole (an int ``d`` means ``(d,)``).
-
-    Raises:
-        ValueError: if ``capacity`` is not an integer >= 1 or ``obs_shape`` is not a tuple of
-            integers >= 1.
-    """
+    """Uniform experience replay: the newest ``capacity`` (>= 1) transitions, as rows of five arrays,
+    obs and next_obs (capacity, *obs_shape) float32, actions int64, rewards and terminated float32.
+    Transition ``t`` (from 0) goes to slot ``t % capacity``. Every argument is checked before anything
+    is written: a bad one raises ``ValueError`` (``IndexError`` for a slot) naming it, changing nothing."""
 
     def __init__(self, capacity: int, obs_shape: tuple[int, ...] | int) -> None:
-        self.capacity = _check_int("capacity", capacity, 1)
-        self.obs_shape = _check_obs_shape(obs_shape)
-        self._obs = np.zeros((self.capacity, *self.obs_shape), dtype=np.float32)
-        self._next_obs = np.zeros((self.capacity, *self.obs_shape), dtype=np.float32)
-        self._actions = np.zeros(self.capacity, dtype=np.int64)
-        self._rewards = np.zeros(self.capacity, dtype=np.float32)
-        self._terminated = np.zeros(self.capacity, dtype=np.float32)
+        self.capacity = check_int("capacity", capacity, 1)
+        self.obs_shape = check_shape("obs_shape", obs_shape)
+        self._obs = np.zeros((self.capacity, *self.obs_shape), np.float32)
+        self._next_obs = np.zeros((self.capacity, *self.obs_shape), np.float32)
+        self._actions = np.zeros(self.capacity, np.int64)
+        self._rewards = np.zeros(self.capacity, np.float32)
+        self._terminated = np.zeros(self.capacity, np.float32)
         self._cursor = 0  # the slot the next transition goes to
-        self._size = 0  # slots written so far, at most capacity; they are always slots 0 .. size-1
+        self._size = 0  # slots written so far: always slots 0 .. size-1
 
     def __len__(self) -> int:
         return self._size
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(capacity={self.capacity}, obs_shape={self.obs_shape}, len={self._size})"
-
     @property
     def payload_nbytes(self) -> int:
-        """Bytes of the five transition arrays (all ``capacity`` slots, priorities not included)."""
-        arrays = (self._obs, self._next_obs, self._actions, self._rewards, self._terminated)
-        return sum(a.nbytes for a in arrays)
+        """Bytes of the five transition arrays (priorities not included)."""
+        return sum(a.nbytes for a in (self._obs, self._next_obs, self._actions, self._rewards, self._terminated))
 
-    # ---- storing -------------------------------------------------------------------------
-    def add(self, obs: np.ndarray, action: int, reward: float, next_obs: np.ndarray,
-            terminated: bool) -> None:
-        """Store one transition in the next slot, overwriting the oldest one once the buffer is full.
+# %% ../notebooks/02_prioritized_replay.ipynb #cell-022b
+@patch
+def add(self: ReplayBuffer, obs: np.ndarray, action: int, reward: float, next_obs: np.ndarray,
+        terminated: bool) -> None:
+    """Store one transition in the next slot, over the oldest once full. ``obs``, ``next_obs``: finite reals
+    of ``obs_shape``; ``action`` an integer >= 0; ``reward`` finite; ``terminated`` a bool or 0/1 (False
+    for a time-limit truncation). Cost: O(1) (prioritized: O(log capacity))."""
+    obs = check_array("obs", obs, self.obs_shape, np.float32)
+    action = check_array("action", action, (), np.int64, "int", low=0)
+    reward = check_array("reward", reward, (), np.float32)
+    next_obs = check_array("next_obs", next_obs, self.obs_shape, np.float32)
+    terminated = check_array("terminated", terminated, (), np.float32, "flag")
+    slot = self._cursor
+    self._obs[slot], self._actions[slot], self._rewards[slot] = obs, action, reward
+    self._next_obs[slot], self._terminated[slot] = next_obs, terminated
+    self._cursor = (slot + 1) % self.capacity
+    self._size = min(self._size + 1, self.capacity)
+    self._after_write(slot)
 
-        Args:
-            obs: observation of shape ``obs_shape``, real numbers (stored as float32), finite.
-            action: the action taken, an integer >= 0.
-            reward: the reward received, a finite real number.
-            next_obs: the next observation, like ``obs``.
-            terminated: True (or 1) if the episode terminated on this step; a time-limit
-                truncation is False.
 
-        Raises:
-            ValueError: naming the argument and its bad value, if any argument has the wrong
-                type, shape or dtype, or is not finite; nothing is stored then.
+@patch
+def _after_write(self: ReplayBuffer, slots: int | np.ndarray) -> None:
+    """Called with the slot(s) just written; the prioritized buffer gives them a priority."""
 
-        Cost: O(1) (prioritized: O(log capacity) to give the new transition its priority).
-        """
-        obs_ = _check_real_array("obs", obs, self.obs_shape, np.float32)
-        action_ = _check_action_array("action", action, ())
-        reward_ = _check_real_array("reward", reward, (), np.float32)
-        next_obs_ = _check_real_array("next_obs", next_obs, self.obs_shape, np.float32)
-        terminated_ = _check_flag_array("terminated", terminated, ())
-        slot = self._cursor
-        self._obs[slot] = obs_
-        self._actions[slot] = action_
-        self._rewards[slot] = reward_
-        self._next_obs[slot] = next_obs_
-        self._terminated[slot] = terminated_
-        self._cursor = (slot + 1) % self.capacity
-        self._size = min(self._size + 1, self.capacity)
-        self._after_write(slot)
+# %% ../notebooks/02_prioritized_replay.ipynb #cell-022d
+@patch
+def add_batch(self: ReplayBuffer, obs: np.ndarray, actions: np.ndarray, rewards: np.ndarray,
+              next_obs: np.ndarray, terminated: np.ndarray) -> None:
+    """Store ``B`` transitions, as ``B`` calls of ``add`` in row order would (arrays with a leading
+    axis of length B >= 1, checked as in ``add``). Cost: O(B) (prioritized: O(B log capacity)).
+    """
+    n = check_int("len(actions)", np.size(actions), 1)
+    actions = check_array("actions", actions, (n,), np.int64, "int", low=0)
+    obs = check_array("obs", obs, (n, *self.obs_shape), np.float32)
+    rewards = check_array("rewards", rewards, (n,), np.float32)
+    next_obs = check_array("next_obs", next_obs, (n, *self.obs_shape), np.float32)
+    terminated = check_array("terminated", terminated, (n,), np.float32, "flag")
+    first = max(n - self.capacity, 0)  # earlier rows would be overwritten within this call
+    slots = (self._cursor + np.arange(first, n)) % self.capacity
+    self._obs[slots], self._actions[slots], self._rewards[slots] = obs[first:], actions[first:], rewards[first:]
+    self._next_obs[slots], self._terminated[slots] = next_obs[first:], terminated[first:]
+    self._cursor = (self._cursor + n) % self.capacity
+    self._size = min(self._size + n, self.capacity)
+    self._after_write(slots)
 
-    def add_batch(self, obs: np.ndarray, actions: np.ndarray, rewards: np.ndarray,
-                  next_obs: np.ndarray, terminated: np.ndarray) -> None:
-        """Store ``B`` transitions at once, exactly as ``B`` calls of ``add`` in row order would.
+# %% ../notebooks/02_prioritized_replay.ipynb #cell-022f
+@patch
+def sample(self: ReplayBuffer, batch_size: int, beta: float = 1.0, rng: np.random.Generator | None = None) -> Batch:
+    """A ``Batch`` of ``batch_size`` (1 .. len(self)) transitions drawn with replacement using ``rng``;
+    ``beta`` in [0, 1] is the IS exponent (weights 1.0 for uniform replay). Cost: O(B) (PER: O(B log C))."""
+    if not self._size:
+        raise ValueError("cannot sample from an empty buffer: add transitions first")
+    batch_size = check_int("batch_size", batch_size, 1, self._size)
+    beta, rng = check_real("beta", beta, 0.0, 1.0), check_rng("rng", rng)
+    indices, weights = self._draw(batch_size, beta, rng)
+    # ``take`` copies rows several times faster than fancy indexing ``array[indices]``.
+    return Batch(self._obs.take(indices, axis=0), self._actions.take(indices), self._rewards.take(indices),
+                 self._next_obs.take(indices, axis=0), self._terminated.take(indices), weights, indices)
 
-        If ``B > capacity``, only the last ``capacity`` rows remain, as with repeated ``add``.
 
-        Args:
-            obs: (B, *obs_shape) real numbers, finite.
-            actions: (B,) integers >= 0.
-            rewards: (B,) finite real numbers.
-            next_obs: (B, *obs_shape) like ``obs``.
-            terminated: (B,) booleans or 0/1.
+@patch
+def _draw(self: ReplayBuffer, batch_size: int, beta: float, rng: np.random.Generator) -> tuple:
+    """Uniform: slots 0 .. len-1 equally likely, weights all 1.0."""
+    return rng.integers(0, self._size, size=batch_size, dtype=np.int64), np.ones(batch_size, np.float32)
 
-        Raises:
-            ValueError: naming the argument and its first bad value (and its index) if any
-                argument has the wrong type, shape or dtype, or is not finite; nothing is stored.
+# %% ../notebooks/02_prioritized_replay.ipynb #cell-022h
+@patch
+def update_priorities(self: ReplayBuffer, indices: np.ndarray, td_errors: np.ndarray) -> None:
+    """Set the priorities of slots ``indices`` (each holding a transition) from their finite, unweighted
+    TD errors (same shape); a repeated slot keeps its last error. Uniform: checks only. Cost: O(B log C)."""
+    indices = check_indices("indices", indices, self._size)  # slots 0 .. size-1 hold transitions
+    td_errors = check_array("td_errors", td_errors, indices.shape, np.float64)
+    self._set_priorities(indices, td_errors)
 
-        Cost: O(B) (prioritized: O(B log capacity)).
-        """
-        obs_arr = np.asarray(obs)
-        n_rows = obs_arr.shape[0] if obs_arr.ndim == 1 + len(self.obs_shape) else -1
-        if n_rows < 1:
-            raise ValueError(f"obs must have shape (B, *obs_shape) = (B, {', '.join(map(str, self.obs_shape))}) "
-                             f"with B >= 1, got shape {obs_arr.shape}")
-        obs_ = _check_real_array("obs", obs_arr, (n_rows, *self.obs_shape), np.float32)
-        actions_ = _check_action_array("actions", actions, (n_rows,))
-        rewards_ = _check_real_array("rewards", rewards, (n_rows,), np.float32)
-        next_obs_ = _check_real_array("next_obs", next_obs, (n_rows, *self.obs_shape), np.float32)
-        terminated_ = _check_flag_array("terminated", terminated, (n_rows,))
-        first = max(n_rows - self.capacity, 0)  # earlier rows would be overwritten within this call
-        slots = (self._cursor + np.arange(first, n_rows)) % self.capacity
-        self._obs[slots] = obs_[first:]
-        self._actions[slots] = actions_[first:]
-        self._rewards[slots] = rewards_[first:]
-        self._next_obs[slots] = next_obs_[first:]
-        self._terminated[slots] = terminated_[first:]
-        self._cursor = (self._cursor + n_rows) % self.capacity
-        self._size = min(self._size + n_rows, self.capacity)
-        self._after_write(slots)
 
-    def _after_write(self, slots: int | np.ndarray) -> None:
-        """Hook called with the slot(s) just written; the prioritized buffer sets their priority."""
-
-    # ---- sampling --------------------------------------------------------------------------
-    def _check_sample_args(self, batch_size: object, beta: object, rng: object) -> tuple[int, float, np.random.Generator]:
-        if self._size == 0:
-            raise ValueError("cannot sample from an empty buffer: add transitions first")
-        if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)) \
-                or not 1 <= batch_size <= self._size:
-            raise ValueError(f"batch_size must be an integer from 1 to len(buffer) = {self._size}, got {batch_size!r}")
-        beta_ = _check_real("beta", beta, 0.0, 1.0)
-        return int(batch_size), beta_, _check_rng(rng)
-
-    def _gather(self, indices: np.ndarray, weights: np.ndarray) -> Batch:
-        # ``take`` copies rows several times faster than fancy indexing ``array[indices]``.
-        return Batch(self._obs.take(indices, axis=0), self._actions.take(indices), self._rewards.take(indices),
-                     self._next_obs.take(indices, axis=0), self._terminated.take(indices), weights, indices)
-
-    def sample(self, batch_size: int, beta: float = 1.0, rng: np.random.Generator | None = None) -> Batch:
-        """Draw ``batch_size`` stored transitions uniformly at random, with replacement.
-
-        Args:
-            batch_size: an integer from 1 to ``len(self)``.
-            beta: accepted for interface compatibility with prioritized replay (must be in
-                [0, 1]); uniform sampling needs no correction, so weights are all 1.0.
-            rng: the random generator to draw with (required).
-
-        Returns:
-            A ``Batch`` of copies; ``weights`` (B,) float32 all 1.0; ``indices`` (B,) int64.
-
-        Raises:
-            ValueError: if the buffer is empty, ``batch_size`` is not an integer in
-                [1, len(self)], ``beta`` is not in [0, 1] or ``rng`` is not a Generator.
-
-        Cost: O(B).
-        """
-        batch_size, _, rng = self._check_sample_args(batch_size, beta, rng)
-        indices = rng.integers(0, self._size, size=batch_size, dtype=np.int64)
-        return self._gather(indices, np.ones(batch_size, dtype=np.float32))
-
-    # ---- priorities ----------------------------------------------------------------------
-    def _check_update_args(self, indices: object, td_errors: object) -> tuple[np.ndarray, np.ndarray]:
-        """Validate ``update_priorities`` arguments; return (indices int64, |td_errors| float64)."""
-        idx = np.asarray(indices)
-        if idx.size == 0 and idx.dtype.kind == "f":
-            idx = idx.astype(np.int64)  # np.asarray([]) is float64
-        if idx.dtype.kind not in "iu":
-            raise ValueError(f"indices must be integers, got dtype {idx.dtype}: {_short.repr(indices)}")
-        if idx.ndim != 1:
-            raise ValueError(f"indices must be one-dimensional, got shape {idx.shape}")
-        errors = _check_real_array("td_errors", td_errors, idx.shape, np.float64)
-        # Slots 0 .. size-1 hold transitions (slots fill in order before the first wrap-around).
-        # One pass for both ends: seen as unsigned, a negative slot is a huge one.
-        slots = idx.astype(np.int64, copy=False)
-        if slots.size and slots.view(np.uint64).max() >= self._size:
-            outside = (idx < 0) | (idx >= self.capacity)
-            if outside.any():
-                raise IndexError(f"indices must be slots in [0, capacity={self.capacity}), got {_where(idx, outside)}")
-            raise IndexError(f"indices must be slots that hold a transition (0 .. {self._size - 1}), "
-                             f"got the never-written slot {_where(idx, idx >= self._size)}")
-        return slots, np.abs(errors)
-
-    def update_priorities(self, indices: np.ndarray, td_errors: np.ndarray) -> None:
-        """Validate like the prioritized buffer does, then do nothing: uniform replay has no priorities.
-
-        Args / Raises: as ``PrioritizedReplayBuffer.update_priorities``.
-        """
-        self._check_update_args(indices, td_errors)
+@patch
+def _set_priorities(self: ReplayBuffer, indices: np.ndarray, td_errors: np.ndarray) -> None:
+    """Uniform replay keeps no priorities."""
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-024
-_SMALLEST_PRIORITY = float(np.finfo(np.float64).tiny)  # the lower bound on priority_eps ** alpha
-_SMALLEST_WEIGHT = np.finfo(np.float32).tiny  # weights are clipped here, so none is 0 in float32
-
-
 class PrioritizedReplayBuffer(ReplayBuffer):
-    """Proportional prioritized replay (Schaul et al. 2016, section 3.3), same interface as ``ReplayBuffer``.
+    """Proportional prioritized replay (Schaul et al. 2016, section 3.3), ``ReplayBuffer``'s interface.
 
-    PER: each stored transition ``i`` has a priority ``p_i = (|delta_i| + priority_eps) ** alpha``,
-    set from the unweighted TD error ``delta_i`` of its last replay, and is drawn with probability
-    ``P(i) = p_i / sum_k p_k``. What changes relative to ``ReplayBuffer``:
-
-    - a ``SumTree`` over the slots holds the priorities, so drawing a batch and updating
-      priorities cost O(B log capacity);
-    - a new transition gets the largest priority given so far (1.0 before any update), kept in
-      one number, O(1), so that every transition is replayed at least about once;
-    - ``sample`` draws one value uniformly in each of ``batch_size`` equal segments of
-      ``[0, sum_k p_k)`` (stratified sampling) and returns importance-sampling weights
-      ``w_i = (N * P(i)) ** -beta / max_j w_j = (p_min / p_i) ** beta`` with ``N = len(buffer)``
-      and ``p_min`` the smallest stored priority, kept by a ``MinTree``; so ``0 < w_i <= 1``;
-    - ``update_priorities(indices, td_errors)`` writes new priorities.
-
-    A priority update for a slot that was overwritten after it was sampled (by ``add`` calls
-    between ``sample`` and ``update_priorities``) is applied to the transition now in that slot:
-    the buffer does not remember which transition a sample came from. A training loop that
-    updates priorities right after the learning step, before adding the next transition, never
-    does this. If ``indices`` repeats a slot, the last of its TD errors wins.
-
-    Args:
-        capacity: number of slots, an integer >= 1.
-        obs_shape: shape of one observation.
-        alpha: how much prioritization is used, a number >= 0 (0 = uniform).
-        priority_eps: small constant > 0 added to ``|delta|`` so that no transition gets
-            probability 0; ``priority_eps ** alpha`` must be at least the smallest normal
-            float64 (about 2.2e-308), so that it does not round to 0.
-
-    Raises:
-        ValueError: on a bad ``capacity``, ``obs_shape``, ``alpha`` or ``priority_eps``, or if
-            ``priority_eps ** alpha`` underflows (e.g. ``alpha=60`` with ``priority_eps=1e-6``).
-
-    Memory: the transition arrays plus two trees of float64 leaves (8 bytes per slot each, plus
-    the small inner levels).
+    Slot ``i`` has priority ``p_i = (|delta_i| + priority_eps) ** alpha`` (``alpha`` in [0, 1],
+    ``priority_eps`` > 0) from the unweighted TD error of its last replay, and is drawn with
+    probability ``p_i / sum_k p_k``. A ``SumTree`` holds the priorities, a ``MinTree`` the smallest,
+    one number the largest so far (new transitions get it). An update for a slot overwritten since
+    it was sampled goes to the transition now in it. Memory: two float64 trees, ~16.5 bytes per slot.
     """
 
     def __init__(self, capacity: int, obs_shape: tuple[int, ...] | int, alpha: float = 0.6,
                  priority_eps: float = 1e-6) -> None:
         super().__init__(capacity, obs_shape)
-        self.alpha = _check_real("alpha", alpha, 0.0)
-        self.priority_eps = _check_real("priority_eps", priority_eps, 0.0, low_open=True)
-        # The smallest possible priority is priority_eps ** alpha; it must stay a normal float64
-        # (not underflow to 0), or a transition could get probability 0 and every weight 0.
-        if self.priority_eps ** self.alpha < _SMALLEST_PRIORITY:
-            raise ValueError(f"priority_eps ** alpha must be >= {_SMALLEST_PRIORITY:.4g} (the smallest normal "
-                             f"float64), got priority_eps={priority_eps!r}, alpha={alpha!r}: "
-                             f"{self.priority_eps ** self.alpha!r}")
-        self._sum_tree = SumTree(self.capacity)  # PER: priorities, for sampling
-        self._min_tree = MinTree(self.capacity)  # PER: smallest priority, for the weights' scale
-        self._max_priority = 1.0  # PER: p_1 = 1 (the paper); only ever grows
-
-    def __repr__(self) -> str:
-        return (f"{type(self).__name__}(capacity={self.capacity}, obs_shape={self.obs_shape}, "
-                f"alpha={self.alpha}, priority_eps={self.priority_eps}, len={self._size})")
+        # alpha <= 1 keeps every priority finite and >= min(priority_eps, 1) > 0: no overflow, no 0.
+        self.alpha = check_real("alpha", alpha, 0.0, 1.0)
+        self.priority_eps = check_real("priority_eps", priority_eps, 0.0, low_open=True)
+        self._sum_tree, self._min_tree = SumTree(self.capacity), MinTree(self.capacity)
+        self._max_priority = 1.0  # the largest priority given so far (the paper's p_1 = 1)
 
     @property
     def max_priority(self) -> float:
-        """The priority the next added transition gets: the largest priority given so far (>= 1.0)."""
+        """The priority the next added transition gets: the largest stored so far (>= 1.0). O(1)."""
         return self._max_priority
 
     @property
     def min_priority(self) -> float:
-        """The smallest priority among stored transitions (``inf`` while the buffer is empty). O(1)."""
+        """The smallest priority among stored transitions (``inf`` while empty). O(1)."""
         return self._min_tree.min
 
     @property
@@ -424,89 +169,31 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         return self._sum_tree.total
 
     def priorities(self, indices: np.ndarray) -> np.ndarray:
-        """The priorities ``p_i`` stored in slots ``indices``, (len(indices),) float64.
+        """The priorities in slots ``indices`` (each holding a transition), float64, same shape."""
+        return self._sum_tree.leaves[check_indices("indices", indices, self._size)]  # a copy
 
-        Raises:
-            ValueError / IndexError: as ``update_priorities`` does for bad ``indices``.
-        """
-        idx, _ = self._check_update_args(indices, np.zeros(np.shape(indices)))
-        return self._sum_tree.priorities(idx)
+# %% ../notebooks/02_prioritized_replay.ipynb #cell-024b
+@patch
+def _after_write(self: PrioritizedReplayBuffer, slots: int | np.ndarray) -> None:
+    self._sum_tree.update(slots, self._max_priority)  # PER: no TD error yet, the largest priority
+    self._min_tree.update(slots, self._max_priority)
 
-    def _after_write(self, slots: int | np.ndarray) -> None:
-        # PER: new transitions get the largest priority so far (they have no TD error yet).
-        # One slot (``add``) goes as a plain int and float: the trees' fast path for one update.
-        priorities = self._max_priority if isinstance(slots, int) else np.full(slots.shape, self._max_priority)
-        self._sum_tree.update(slots, priorities)
-        self._min_tree.update(slots, priorities)
+# %% ../notebooks/02_prioritized_replay.ipynb #cell-024d
+_SMALLEST_WEIGHT = np.finfo(np.float32).tiny  # weights are clipped here, so none rounds to 0
 
-    def sample(self, batch_size: int, beta: float = 1.0, rng: np.random.Generator | None = None) -> Batch:
-        """Draw ``batch_size`` transitions with probability ``P(i) = p_i / sum_k p_k``, stratified.
 
-        One value is drawn uniformly in each of ``batch_size`` equal segments of the total
-        priority, so a batch covers the priority mass evenly; a transition whose probability
-        exceeds ``1 / batch_size`` can appear more than once (sampling is with replacement).
+@patch
+def _draw(self: PrioritizedReplayBuffer, batch_size: int, beta: float, rng: np.random.Generator) -> tuple:
+    indices = stratified_sample(self._sum_tree, batch_size, rng)  # PER: proportional, stratified
+    # PER (4): w_i = (N P(i))^-beta / (N P_min)^-beta = (p_min / p_i)^beta, in (0, 1].
+    weights = (self._min_tree.min / self._sum_tree.leaves.take(indices)) ** beta
+    return indices, np.maximum(weights, _SMALLEST_WEIGHT).astype(np.float32)
 
-        Args:
-            batch_size: an integer from 1 to ``len(self)``.
-            beta: importance-sampling exponent in [0, 1]: 0 = no correction, 1 = full
-                correction. Anneal it with ``linear_schedule`` during training.
-            rng: the random generator to draw with (required).
-
-        Returns:
-            A ``Batch``; ``weights`` (B,) float32 = ``(p_min / p_i) ** beta`` in (0, 1], which is
-            ``(N * P(i)) ** -beta`` divided by its largest possible value.
-
-        Raises:
-            ValueError: if the buffer is empty, ``batch_size`` is not an integer in
-                [1, len(self)], ``beta`` is not in [0, 1] or ``rng`` is not a Generator.
-
-        Cost: O(B log capacity).
-        """
-        batch_size, beta, rng = self._check_sample_args(batch_size, beta, rng)
-        indices = stratified_sample(self._sum_tree, batch_size, rng)  # PER: proportional, stratified
-        # PER: w_i = (N P(i))^-beta / (N P_min)^-beta = (p_min / p_i)^beta; N and the sum cancel.
-        # (the tree's own search returned these slots, so they need no check: read the leaves directly)
-        weights = (self._min_tree.min / self._sum_tree._leaves.take(indices)) ** beta
-        # A ratio below float32's smallest normal number (priorities more than ~1e38 apart) would
-        # round to a weight of 0: clip it, so every weight stays in (0, 1].
-        return self._gather(indices, np.maximum(weights, _SMALLEST_WEIGHT).astype(np.float32))
-
-    def update_priorities(self, indices: np.ndarray, td_errors: np.ndarray) -> None:
-        """Set ``p_i = (|td_error_i| + priority_eps) ** alpha`` for each slot in ``indices``.
-
-        Args:
-            indices: (B,) integer slots, as returned in ``Batch.indices``; each must hold a
-                transition. A repeated slot keeps its last TD error.
-            td_errors: (B,) finite TD errors of those transitions, unweighted (their sign is
-                ignored).
-
-        Raises:
-            ValueError: if ``indices`` are not integers or not one-dimensional, if
-                ``td_errors`` has another shape or holds NaN or an infinity (the message names
-                the first bad value and its index), or a priority would overflow or be 0
-                (possible only if ``alpha`` or ``priority_eps`` was changed after construction).
-            IndexError: if a slot is outside [0, capacity) or was never written.
-            Nothing is changed when an error is raised.
-
-        Cost: O(B log capacity); the largest priority is updated in O(B), from the priorities
-        that were stored (a repeated slot counts only with its last TD error).
-        """
-        idx, abs_errors = self._check_update_args(indices, td_errors)
-        if idx.size == 0:
-            return
-        if self.alpha <= 1.0:  # x ** alpha <= max(x, 1): cannot overflow
-            priorities = (abs_errors + self.priority_eps) ** self.alpha
-        else:
-            with np.errstate(over="ignore"):  # an overflow is reported just below, with the value
-                priorities = (abs_errors + self.priority_eps) ** self.alpha
-        if not float(priorities.max()) < math.inf:
-            overflow = ~np.isfinite(priorities)
-            raise ValueError(f"td_errors give an infinite priority with alpha={self.alpha}: {_where(abs_errors, overflow)}")
-        if not float(priorities.min()) > 0.0:  # the constructor's check prevents it, unless alpha or eps changed since
-            underflow = priorities <= 0.0
-            raise ValueError(f"td_errors give a priority of 0 with alpha={self.alpha}, "
-                             f"priority_eps={self.priority_eps}: {_where(abs_errors, underflow)}")
-        # Checked above, so both trees take them unchecked, in one pass (see notebook 01).
-        _update_validated((self._sum_tree, self._min_tree), idx, priorities)
-        # The largest priority now stored in these slots: a repeated slot's overwritten values do not count.
-        self._max_priority = max(self._max_priority, float(self._sum_tree._leaves.take(idx).max()))
+# %% ../notebooks/02_prioritized_replay.ipynb #cell-024f
+@patch
+def _set_priorities(self: PrioritizedReplayBuffer, indices: np.ndarray, td_errors: np.ndarray) -> None:
+    priorities = (np.abs(td_errors) + self.priority_eps) ** self.alpha  # PER (1)
+    self._sum_tree.update(indices, priorities)
+    self._min_tree.update(indices, priorities)
+    if indices.size:  # what is now stored: a repeated slot counts with its last error only
+        self._max_priority = max(self._max_priority, float(self._sum_tree.leaves.take(indices).max()))

@@ -1,4 +1,4 @@
-"""Tests of prdqn_helpers.replay: the schedule, both buffers, their errors, sampling statistics and weights."""
+"""Tests of prdqn_helpers.replay through its public API: both buffers, their errors, sampling statistics and weights."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from prdqn_helpers.replay import Batch, PrioritizedReplayBuffer, ReplayBuffer, linear_schedule
+from prdqn_helpers.replay import Batch, PrioritizedReplayBuffer, ReplayBuffer
 
 BUFFERS = [ReplayBuffer, PrioritizedReplayBuffer]
 OBS_SHAPE = (4,)
@@ -55,70 +55,28 @@ def hand_made(alpha: float = 0.5) -> PrioritizedReplayBuffer:
     return buffer
 
 
-# ---- linear_schedule ---------------------------------------------------------------------------
-def test_schedule_starts_at_start() -> None:
-    assert linear_schedule(0.4, 1.0, 50_000, 0) == 0.4
-
-
-def test_schedule_reaches_end_exactly_and_stays() -> None:
-    assert linear_schedule(0.4, 1.0, 50_000, 50_000) == 1.0
-    assert linear_schedule(0.4, 1.0, 50_000, 10**9) == 1.0
-
-
-def test_schedule_is_linear_in_between() -> None:
-    values = [linear_schedule(0.4, 1.0, 100, s) for s in range(101)]
-    np.testing.assert_allclose(np.diff(values), 0.006)
-
-
-def test_schedule_can_decrease() -> None:
-    assert linear_schedule(1.0, 0.05, 10_000, 5_000) == pytest.approx(0.525)
-
-
-def test_schedule_is_pure() -> None:
-    first = [linear_schedule(0.4, 1.0, 10, s) for s in (3, 7, 3)]
-    assert first[0] == first[2]
-
-
-@pytest.mark.parametrize(
-    "args, name",
-    [
-        ((float("nan"), 1.0, 10, 0), "start"),
-        ((0.0, float("inf"), 10, 0), "end"),
-        (("0", 1.0, 10, 0), "start"),
-        ((0.0, 1.0, 0, 0), "duration"),
-        ((0.0, 1.0, 2.5, 0), "duration"),
-        ((0.0, 1.0, True, 0), "duration"),
-        ((0.0, 1.0, 10, -1), "step"),
-        ((0.0, 1.0, 10, 1.0), "step"),
-    ],
-)
-def test_schedule_rejects_bad_arguments(args: tuple, name: str) -> None:
-    with pytest.raises(ValueError, match=name):
-        linear_schedule(*args)
-
-
 # ---- construction ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("cls", BUFFERS)
 @pytest.mark.parametrize("capacity", [0, -3, 2.5, True, "8", None])
 def test_bad_capacity_is_rejected(cls: type, capacity: object) -> None:
-    with pytest.raises(ValueError, match="capacity"):
+    with pytest.raises(ValueError, match="^capacity "):
         cls(capacity, OBS_SHAPE)
 
 
 @pytest.mark.parametrize("cls", BUFFERS)
 @pytest.mark.parametrize("obs_shape", [(0,), (4, -1), "ab", None, (2.0,)])
 def test_bad_obs_shape_is_rejected(cls: type, obs_shape: object) -> None:
-    with pytest.raises(ValueError, match="obs_shape"):
+    with pytest.raises(ValueError, match="^obs_shape "):
         cls(8, obs_shape)
 
 
 @pytest.mark.parametrize("kwargs, name", [
     ({"alpha": -0.1}, "alpha"), ({"alpha": float("nan")}, "alpha"), ({"alpha": "0.6"}, "alpha"),
     ({"priority_eps": 0.0}, "priority_eps"), ({"priority_eps": -1e-6}, "priority_eps"),
-    ({"priority_eps": float("inf")}, "priority_eps"),
+    ({"priority_eps": float("inf")}, "priority_eps"), ({"alpha": 1.5}, "alpha"),  # alpha in [0, 1]: no overflow
 ])
 def test_bad_prioritization_parameters_are_rejected(kwargs: dict, name: str) -> None:
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises(ValueError, match=f"^{name} "):
         PrioritizedReplayBuffer(8, OBS_SHAPE, **kwargs)
 
 
@@ -253,10 +211,10 @@ def test_repeated_index_keeps_its_last_error_for_the_smallest_priority_too() -> 
     assert buffer.min_priority == pytest.approx(2.0 + 1e-6)
 
 
-@pytest.mark.parametrize("alpha", [0.6, 1.0, 1.5])
+@pytest.mark.parametrize("alpha", [0.0, 0.6, 1.0])
 def test_priorities_follow_the_formula_without_warnings(alpha: float) -> None:
     buffer = filled(PrioritizedReplayBuffer, 3, alpha=alpha, priority_eps=1e-6)
-    errors = np.array([0.0, 2.0, 1e30])  # 1e30 ** 1.5 is still finite
+    errors = np.array([0.0, 2.0, 1e30])  # a huge error still gives a finite priority
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         buffer.update_priorities(np.arange(3), errors)
@@ -409,13 +367,13 @@ def test_add_batch_equals_repeated_add(cls: type, n_rows: int) -> None:
 def test_add_batch_rejects_mismatched_lengths(cls: type) -> None:
     buffer = filled(cls, 2, capacity=5)
     before = snapshot(buffer)
-    with pytest.raises(ValueError, match="actions"):
+    with pytest.raises(ValueError, match=r"obs must have shape \(2, 4\), got shape \(3, 4\)"):  # B = len(actions)
         buffer.add_batch(np.zeros((3, 4)), np.zeros(2, int), np.zeros(3), np.zeros((3, 4)), np.zeros(3))
-    with pytest.raises(ValueError, match="obs"):
+    with pytest.raises(ValueError, match=r"len\(actions\) must be an integer >= 1, got 0"):
         buffer.add_batch(np.zeros((0, 4)), np.zeros(0, int), np.zeros(0), np.zeros((0, 4)), np.zeros(0))
     with pytest.raises(ValueError, match="next_obs"):
         buffer.add_batch(np.zeros((3, 4)), np.zeros(3, int), np.zeros(3), np.zeros((3, 5)), np.zeros(3))
-    with pytest.raises(ValueError, match="rewards must be finite, got nan at index 2"):
+    with pytest.raises(ValueError, match="rewards must be finite, got nan at position 2"):
         buffer.add_batch(np.zeros((3, 4)), np.zeros(3, int), [0, 0, np.nan], np.zeros((3, 4)), np.zeros(3))
     assert_same(before, snapshot(buffer))
 
@@ -424,22 +382,22 @@ def test_add_batch_rejects_mismatched_lengths(cls: type) -> None:
 BAD_ADDS = [
     ({"obs": np.zeros(3)}, r"obs must have shape \(4,\), got shape \(3,\)"),
     ({"obs": np.zeros((1, 4))}, r"obs must have shape \(4,\)"),
-    ({"obs": np.array(list("abcd"))}, "obs must hold real numbers, got dtype <U1"),
-    ({"obs": np.zeros(4, complex)}, "obs must hold real numbers, got dtype complex128"),
-    ({"obs": np.zeros(4, bool)}, "obs must hold real numbers, got dtype bool"),
-    ({"obs": None}, "obs must hold real numbers"),
-    ({"obs": np.array([0.0, np.nan, 0.0, 0.0])}, "obs must be finite, got nan at index 1"),
+    ({"obs": np.array(list("abcd"))}, "obs must be real numbers, got dtype <U1"),
+    ({"obs": np.zeros(4, complex)}, "obs must be real numbers, got dtype complex128"),
+    ({"obs": np.zeros(4, bool)}, "obs must be real numbers, got dtype bool"),
+    ({"obs": None}, "obs must be real numbers"),
+    ({"obs": np.array([0.0, np.nan, 0.0, 0.0])}, "obs must be finite, got nan at position 1"),
     ({"next_obs": np.zeros(5)}, r"next_obs must have shape \(4,\)"),
-    ({"next_obs": np.array([0.0, 0.0, 0.0, np.inf])}, "next_obs must be finite, got inf at index 3"),
-    ({"action": 1.0}, "action must be an integer, got dtype float64"),
-    ({"action": True}, "action must be an integer, got dtype bool"),
+    ({"next_obs": np.array([0.0, 0.0, 0.0, np.inf])}, "next_obs must be finite, got inf at position 3"),
+    ({"action": 1.0}, "action must be integers, got dtype float64"),
+    ({"action": True}, "action must be integers, got dtype bool"),
     ({"action": -1}, "action must be >= 0, got -1"),
     ({"action": [0, 1]}, r"action must have shape \(\)"),
     ({"reward": float("nan")}, "reward must be finite, got nan"),
     ({"reward": float("-inf")}, "reward must be finite, got -inf"),
-    ({"reward": "1.0"}, "reward must hold real numbers"),
-    ({"obs": np.array([0.0, 1e300, 0.0, 0.0])}, r"obs must fit in float32 \(\|x\| <= 3.403e\+38\), got 1e\+300 at index 1"),
-    ({"reward": -1e39}, r"reward must fit in float32 .*got -1e\+39"),
+    ({"reward": "1.0"}, "reward must be real numbers"),
+    ({"obs": np.array([0.0, 1e300, 0.0, 0.0])}, r"obs must fit in float32, got 1e\+300 at position 1"),
+    ({"reward": -1e39}, r"reward must fit in float32, got -1e\+39"),
     ({"terminated": 2}, "terminated must be booleans or 0/1, got 2"),
     ({"terminated": 0.5}, "terminated must be booleans or 0/1, got 0.5"),
     ({"terminated": "yes"}, "terminated must be booleans or 0/1"),
@@ -464,7 +422,7 @@ def test_too_large_observation_is_reported_as_given_without_a_warning() -> None:
     buffer = ReplayBuffer(3, (1,))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the float32 cast must not warn about the overflow first
-        with pytest.raises(ValueError, match=r"obs must fit in float32 .*got 1e\+300 at index 0"):
+        with pytest.raises(ValueError, match=r"obs must fit in float32, got 1e\+300 at position 0"):
             buffer.add([1e300], 0, 0.0, [0.0], False)
     assert len(buffer) == 0
 
@@ -488,7 +446,7 @@ def test_sampling_an_empty_buffer_is_an_error(cls: type) -> None:
 @pytest.mark.parametrize("batch_size", [0, -1, 6, 2.0, True, None])
 def test_bad_batch_size_is_rejected(cls: type, batch_size: object) -> None:
     buffer = filled(cls, 5, capacity=10)
-    with pytest.raises(ValueError, match=rf"batch_size must be an integer from 1 to len\(buffer\) = 5, got {batch_size!r}"):
+    with pytest.raises(ValueError, match=rf"batch_size must be an integer in \[1, 5\], got {batch_size!r}"):
         buffer.sample(batch_size, rng=np.random.default_rng(0))
 
 
@@ -501,14 +459,14 @@ def test_batch_as_large_as_the_buffer_is_allowed(cls: type) -> None:
 @pytest.mark.parametrize("cls", BUFFERS)
 @pytest.mark.parametrize("beta", [-0.1, 1.01, float("nan"), "1"])
 def test_bad_beta_is_rejected(cls: type, beta: object) -> None:
-    with pytest.raises(ValueError, match="beta"):
+    with pytest.raises(ValueError, match="^beta "):
         filled(cls, 5).sample(2, beta=beta, rng=np.random.default_rng(0))
 
 
 @pytest.mark.parametrize("cls", BUFFERS)
 @pytest.mark.parametrize("rng", [None, 0, np.random.RandomState(0)])
 def test_bad_rng_is_rejected(cls: type, rng: object) -> None:
-    with pytest.raises(ValueError, match="rng must be a numpy.random.Generator"):
+    with pytest.raises(ValueError, match="^rng must be a numpy.random.Generator"):
         filled(cls, 5).sample(2, rng=rng)
 
 
@@ -527,18 +485,17 @@ def test_same_seed_same_batch(cls: type) -> None:
 
 
 # ---- bad input to update_priorities --------------------------------------------------------------------------
-BAD_UPDATES = [
-    (([0, 1], [0.5, np.nan]), ValueError, "td_errors must be finite, got nan at index 1"),
-    (([0, 1], [np.inf, 0.5]), ValueError, "td_errors must be finite, got inf at index 0"),
-    (([0, 1], [0.5, -np.inf]), ValueError, "td_errors must be finite, got -inf at index 1"),
+BAD_UPDATES = [  # buffer of capacity 8 holding 3 transitions
+    (([0, 1], [0.5, np.nan]), ValueError, "td_errors must be finite, got nan at position 1"),
+    (([0, 1], [np.inf, 0.5]), ValueError, "td_errors must be finite, got inf at position 0"),
+    (([0, 1], [0.5, -np.inf]), ValueError, "td_errors must be finite, got -inf at position 1"),
     (([0, 1], [0.5]), ValueError, r"td_errors must have shape \(2,\), got shape \(1,\)"),
-    (([0, 1], ["a", "b"]), ValueError, "td_errors must hold real numbers"),
+    (([0, 1], ["a", "b"]), ValueError, "td_errors must be real numbers"),
     (([0.0, 1.0], [0.5, 0.5]), ValueError, "indices must be integers, got dtype float64"),
-    (([[0, 1]], [[0.5, 0.5]]), ValueError, r"indices must be one-dimensional, got shape \(1, 2\)"),
-    (([0, 6], [0.5, 0.5]), IndexError, "never-written slot 6 at index 1"),
-    (([0, 8], [0.5, 0.5]), IndexError, r"indices must be slots in \[0, capacity=8\), got 8 at index 1"),
-    (([-1, 0], [0.5, 0.5]), IndexError, "got -1 at index 0"),
-    ((np.array([0, 2**63 + 1], np.uint64), [0.5, 0.5]), IndexError, "got 9223372036854775809 at index 1"),
+    (([0, 6], [0.5, 0.5]), IndexError, r"indices must be in \[0, 3\), got 6 at position 1"),  # never written
+    (([0, 8], [0.5, 0.5]), IndexError, r"indices must be in \[0, 3\), got 8 at position 1"),  # beyond capacity
+    (([-1, 0], [0.5, 0.5]), IndexError, "got -1 at position 0"),
+    ((np.array([0, 2**63 + 1], np.uint64), [0.5, 0.5]), IndexError, "got 9223372036854775809 at position 1"),
 ]
 
 
@@ -554,27 +511,13 @@ def test_bad_update_is_rejected_and_changes_nothing(cls: type, args: tuple, erro
     assert_same(before, snapshot(buffer))
 
 
-def test_overflowing_priority_is_rejected_and_changes_nothing() -> None:
-    buffer = filled(PrioritizedReplayBuffer, 3, alpha=2.0)
-    before = snapshot(buffer)
-    with pytest.raises(ValueError, match="infinite priority"):
-        buffer.update_priorities([0, 1], [1.0, 1e200])
-    assert_same(before, snapshot(buffer))
-
-
-def test_zero_priority_is_rejected_and_changes_nothing() -> None:
-    buffer = filled(PrioritizedReplayBuffer, 3)
-    buffer.alpha = 60.0  # after construction, so the constructor's check cannot catch it
-    before = snapshot(buffer)
-    with pytest.raises(ValueError, match="priority of 0 with alpha=60.0, priority_eps=1e-06: 0.0 at index 1"):
-        buffer.update_priorities([0, 1], [1.0, 0.0])
-    assert_same(before, snapshot(buffer))
-
-
-@pytest.mark.parametrize("alpha, priority_eps", [(60.0, 1e-6), (1.0, 1e-320), (2.0, 1e-160)])
-def test_priority_eps_that_underflows_with_alpha_is_rejected(alpha: float, priority_eps: float) -> None:
-    with pytest.raises(ValueError, match=rf"priority_eps \*\* alpha .*priority_eps={priority_eps!r}, alpha={alpha!r}"):
-        PrioritizedReplayBuffer(4, (1,), alpha=alpha, priority_eps=priority_eps)
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_extreme_alphas_give_finite_positive_priorities(alpha: float) -> None:
+    # alpha in [0, 1] keeps (|delta| + eps) ** alpha finite and >= min(eps, 1): no overflow, never 0.
+    buffer = filled(PrioritizedReplayBuffer, 3, alpha=alpha)
+    buffer.update_priorities([0, 1, 2], [0.0, 1e300, -1e308])
+    priorities = buffer.priorities([0, 1, 2])
+    assert np.all(np.isfinite(priorities)) and np.all(priorities > 0)
 
 
 def test_smallest_allowed_priority_eps_is_accepted() -> None:
@@ -610,8 +553,9 @@ def test_empty_update_is_a_no_op() -> None:
 
 
 def test_priorities_of_unwritten_slots_is_an_error() -> None:
-    with pytest.raises(IndexError, match="never-written"):
-        filled(PrioritizedReplayBuffer, 3, capacity=8).priorities([5])
+    buffer = filled(PrioritizedReplayBuffer, 3, capacity=8)
+    with pytest.raises(IndexError, match=r"^indices must be in \[0, 3\), got 5"):
+        buffer.priorities([5])
 
 
 # ---- a model-based property test -------------------------------------------------------------------------
