@@ -110,17 +110,21 @@ def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = 
         arr = np.broadcast_to(arr, shape)
     if kind == "flag":
         bad = (arr != 0) & (arr != 1)
-        if bad.any():
+        if arr.dtype.kind != "b" and bad.any():
             raise ValueError(f"{name} must be booleans or 0/1, got {_first_bad(arr, bad)}")
         return arr.astype(dtype)
-    with np.errstate(over="ignore"):  # a value too large for ``dtype`` is reported below, as given
-        out = arr.astype(dtype)
-    if kind == "real":
-        finite = np.isfinite(out)
-        if not finite.all():
-            given = np.isfinite(arr)
-            reason = f"fit in {np.dtype(dtype).name}" if given[~finite].all() else "be finite"
+    if arr.dtype.kind == "f":  # only floats can be NaN or inf, or overflow a narrower float
+        if arr.dtype.itemsize > np.dtype(dtype).itemsize:
+            with np.errstate(over="ignore"):  # a value too large for ``dtype`` is reported below, as given
+                out = arr.astype(dtype)
+        else:
+            out = arr.astype(dtype, copy=False)
+        if kind == "real" and not np.isfinite(out).all():
+            finite = np.isfinite(out)
+            reason = f"fit in {np.dtype(dtype).name}" if np.isfinite(arr[~finite]).all() else "be finite"
             raise ValueError(f"{name} must {reason}, got {_first_bad(arr, ~finite)}")
+    else:
+        out = arr.astype(dtype, copy=False)
     if low is not None and arr.size and not arr.min() >= low:
         raise ValueError(f"{name} must be >= {low:g}, got {_first_bad(arr, ~(arr >= low))}")
     return out
