@@ -109,8 +109,8 @@ def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = 
             raise ValueError(f"{name} must have shape {shape}, got shape {arr.shape}")
         arr = np.broadcast_to(arr, shape)
     if kind == "flag":
-        bad = (arr != 0) & (arr != 1)
-        if arr.dtype.kind != "b" and bad.any():
+        bad = None if arr.dtype.kind == "b" else (arr != 0) & (arr != 1)
+        if bad is not None and bad.any():
             raise ValueError(f"{name} must be booleans or 0/1, got {_first_bad(arr, bad)}")
         return arr.astype(dtype)
     if arr.dtype.kind == "f":  # only floats can be NaN or inf, or overflow a narrower float
