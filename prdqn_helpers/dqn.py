@@ -88,7 +88,6 @@ class QNetwork(nn.Module):
     """An MLP from an observation to one Q-value per action: obs_dim -> hidden_sizes (ReLU) -> n_actions.
 
     Forward: (B, obs_dim) float32 -> (B, n_actions) float32, cost O(B * number of weights).
-    Raises ValueError, naming the argument, if a size is not an integer >= 1.
     """
 
     def __init__(self, obs_dim: int, n_actions: int, hidden_sizes: tuple[int, ...] = (128, 128)) -> None:
@@ -131,10 +130,8 @@ class DQNAgent:
         self.obs_dim, self.n_actions = self.online_net.obs_dim, self.online_net.n_actions
         self.target_net = copy.deepcopy(self.online_net).requires_grad_(False)  # theta^-: its own module, frozen
         self.optimizer = torch.optim.Adam(self.online_net.parameters(), lr=config.lr)
-        self.gradient_steps = 0
-        """Number of `update` calls so far (drives the hard-sync rule)."""
-        self.last_grad_norm = float("nan")
-        """Global gradient norm of the last update, before clipping (for logging)."""
+        self.gradient_steps = 0  # number of `update` calls so far (drives the hard-sync rule)
+        self.last_grad_norm = float("nan")  # global gradient norm of the last update, before clipping
 
 # %% ../notebooks/03_double_dqn.ipynb #c037b
 @patch
@@ -172,14 +169,12 @@ def update(self: DQNAgent, batch: Any) -> UpdateResult:
     q_taken = self.online_net(obs).gather(1, actions[:, None]).squeeze(1)
     per_sample = F.huber_loss(q_taken, td_target, reduction="none", delta=self.config.huber_delta)
     loss = (weights * per_sample).mean()  # PER: the weights are applied once, here
-
     self.optimizer.zero_grad(set_to_none=True)
     loss.backward()
     max_norm = self.config.grad_clip_norm if self.config.grad_clip_norm is not None else float("inf")
     self.last_grad_norm = float(nn.utils.clip_grad_norm_(self.online_net.parameters(), max_norm))
     self.optimizer.step()
     self.gradient_steps += 1
-
     if self.config.target_sync_every is None:
         self.soft_update(self.config.tau)
     elif self.gradient_steps % self.config.target_sync_every == 0:
@@ -232,11 +227,9 @@ def act(self: DQNAgent, obs: Any, epsilon: float, rng: np.random.Generator) -> i
 def state_dict(self: DQNAgent) -> dict[str, Any]:
     """A deep copy of both networks, the optimizer, the gradient-step count and the config (not the replay
     buffer, random generators or environment-step count, which belong to the training loop)."""
-    return copy.deepcopy({
-        "obs_dim": self.obs_dim, "n_actions": self.n_actions, "config": asdict(self.config),
-        "online_net": self.online_net.state_dict(), "target_net": self.target_net.state_dict(),
-        "optimizer": self.optimizer.state_dict(), "gradient_steps": self.gradient_steps,
-    })
+    return copy.deepcopy({"obs_dim": self.obs_dim, "n_actions": self.n_actions, "config": asdict(self.config),
+                          "online_net": self.online_net.state_dict(), "target_net": self.target_net.state_dict(),
+                          "optimizer": self.optimizer.state_dict(), "gradient_steps": self.gradient_steps})
 
 # %% ../notebooks/03_double_dqn.ipynb #c052c
 @patch
