@@ -3,33 +3,25 @@
 # %% ../notebooks/04_cartpole_training.ipynb #c003
 from __future__ import annotations
 
-import argparse
-import dataclasses
-import json
-import multiprocessing
-import platform
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
-from pathlib import Path
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import gymnasium as gym
 import numpy as np
 import torch
 from tqdm import tqdm
 
-from .dqn import AgentConfig, DQNAgent, epsilon_at
-from .replay import PrioritizedReplayBuffer, ReplayBuffer, linear_schedule
-from .replay import _check_int  # the integer check notebook 02 wrote: (name, value, minimum)
-from .seeding import seed_everything
+from .checks import check_choice, check_int, check_real
+from .dqn import AgentConfig, DQNAgent
+from .replay import PrioritizedReplayBuffer, ReplayBuffer
+from .schedules import linear_schedule
+from .seeding import MAX_SEED, seed_everything
 
 # %% auto #0
-__all__ = ['REPLAY_KINDS', 'CHECKPOINT_NAME', 'SUMMARY_NAME', 'TrainConfig', 'make_eval_env', 'evaluate', 'derive_seeds',
-           'TrainHistory', 'TrainResult', 'train', 'save_checkpoint', 'load_checkpoint', 'versions', 'summarize', 'Job',
-           'run_job', 'train_many', 'build_parser', 'main']
+__all__ = ['REPLAY_KINDS', 'TrainConfig', 'make_eval_env', 'evaluate', 'derive_seeds', 'exploration_rate', 'make_buffer',
+           'TrainHistory', 'TrainResult', 'learn', 'final_check', 'show_progress', 'train', 'summarize']
 
 # %% ../notebooks/04_cartpole_training.ipynb #c010
 REPLAY_KINDS = ("prioritized", "uniform")
@@ -37,115 +29,64 @@ REPLAY_KINDS = ("prioritized", "uniform")
 
 @dataclass(frozen=True)
 class TrainConfig(AgentConfig):
-    """Every setting of a training run: the agent's (inherited from `AgentConfig`) and the loop's.
+    """Every setting of a training run: the agent's (from `AgentConfig`) and the loop's. Frozen: vary it with
+    `dataclasses.replace`. A bad value raises ValueError naming the field (notebook 04, section 2)."""
 
-    The defaults solve CartPole-v1 (notebook 04, sections 2 and 8, measure how often and how fast).
-    Vary them with `dataclasses.replace(config, field=value)`; the object itself is frozen, so a
-    run's settings cannot change under it.
-
-    Raises:
-        ValueError: naming the field and its bad value, from `__post_init__`.
-    """
-
-    # Retuned agent defaults (notebook 03: lr 1e-3, tau 0.005), chosen by measurement (notebook 04, section 2).
-    lr: float = 2e-3
-    """Adam step size."""
-    tau: float = 0.05
-    """Soft target update rate after every gradient step."""
-
-    env_id: str = "CartPole-v1"
-    """Gymnasium environment id (discrete actions, vector observations)."""
-    total_env_steps: int = 50_000
-    """Budget: training stops after this many environment steps, solved or not."""
-    buffer_size: int = 50_000
-    """Replay capacity in transitions (the whole budget fits: nothing is ever overwritten)."""
-    batch_size: int = 64
-    """Transitions per gradient step."""
-    warmup_steps: int = 1_000
-    """Env steps collected before the first gradient step (one gradient step per env step after)."""
-    alpha: float = 0.6
-    """PER: prioritization exponent (0 = uniform). Unused by uniform replay."""
-    beta0: float = 0.4
-    """PER: importance-sampling exponent at step 0, annealed linearly to 1."""
-    beta_anneal_steps: int = 50_000
-    """PER: env steps over which beta goes from `beta0` to 1."""
-    priority_eps: float = 1e-6
-    """PER: added to |TD error| so that no transition has priority 0."""
-    eval_every: int = 500
-    """Env steps between greedy evaluations."""
-    eval_episodes: int = 10
-    """Greedy episodes per evaluation, run in lockstep on a vector environment."""
-    solve_threshold: float = 475.0
-    """Mean greedy return that counts as solved (CartPole-v1's registered reward_threshold)."""
-    final_eval_episodes: int = 100
-    """Greedy episodes on fresh seeds that confirm a passing evaluation."""
-    torch_threads: int = 1
-    """torch.set_num_threads for the run: small networks gain nothing from more, and runs repeat exactly."""
-
-    # The original notebook's choices, all off by default; notebook 04, section 9, switches each on alone.
-    fixed_epsilon: float | None = None
-    """If set, explore with this constant epsilon instead of the decaying schedule (the original: 0.5)."""
-    is_weight_on_both_sides: bool = False
-    """Multiply prediction and target by w (the original), i.e. weight each squared error by w**2."""
-    reward_rewrite: bool = False
-    """Store reward -1 on termination and 0.01 otherwise, as the original did (use with gamma=0.9)."""
-    priority_clip: bool = False
-    """Replace |TD error| by min(|TD error| + 0.1, 1) before it becomes a priority (the original)."""
+    env_id: str = "CartPole-v1"  # Gymnasium environment id (discrete actions, vector observations)
+    total_env_steps: int = 50_000  # budget: training stops after this many env steps, solved or not
+    buffer_size: int = 50_000  # replay capacity in transitions (the whole budget fits)
+    batch_size: int = 64  # transitions per gradient step
+    warmup_steps: int = 1_000  # env steps before the first gradient step (then one per env step)
+    eps_start: float = 1.0  # exploration epsilon at env step 0
+    eps_end: float = 0.05  # exploration epsilon from env step eps_decay_steps on
+    eps_decay_steps: int = 10_000  # env steps over which epsilon falls linearly from eps_start to eps_end
+    alpha: float = 0.6  # PER: prioritization exponent (0 = uniform)
+    beta0: float = 0.4  # PER: importance-sampling exponent at step 0, annealed linearly to 1
+    beta_anneal_steps: int = 50_000  # PER: env steps over which beta goes from beta0 to 1
+    priority_eps: float = 1e-6  # PER: added to |TD error| so that no priority is 0
+    eval_every: int = 500  # env steps between greedy evaluations
+    eval_episodes: int = 10  # greedy episodes per evaluation, in lockstep
+    solve_threshold: float = 475.0  # mean greedy return that counts as a pass (CartPole-v1's threshold)
+    final_eval_episodes: int = 100  # greedy episodes from fresh start states that confirm a pass
+    torch_threads: int = 1  # torch threads during the run (tiny networks only lose from more)
+    # The original notebook's choices, all off by default (section 9 switches each on alone).
+    fixed_epsilon: float | None = None  # explore with this constant epsilon instead (the original: 0.5)
+    is_weight_on_both_sides: bool = False  # weight each squared error by w**2 (the original's w Q - w Y)
+    reward_rewrite: bool = False  # learner sees reward -1 on termination, 0.01 otherwise (with gamma 0.9)
+    priority_clip: bool = False  # priorities from min(|TD error| + 0.1, 1)
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        positive = ("total_env_steps", "buffer_size", "batch_size", "beta_anneal_steps", "eval_every",
-                    "eval_episodes", "final_eval_episodes", "torch_threads")
-        for name in positive:
-            _check_int(name, getattr(self, name), 1)
-        _check_int("warmup_steps", self.warmup_steps, 0)
-        if self.batch_size > self.buffer_size:
-            raise ValueError(f"batch_size must be <= buffer_size = {self.buffer_size}, got {self.batch_size!r}")
-        if not self.alpha >= 0:
-            raise ValueError(f"alpha must be >= 0, got {self.alpha!r}")
-        if not 0.0 <= self.beta0 <= 1.0:
-            raise ValueError(f"beta0 must be in [0, 1], got {self.beta0!r}")
-        if not self.priority_eps > 0:
-            raise ValueError(f"priority_eps must be > 0, got {self.priority_eps!r}")
-        if self.fixed_epsilon is not None and not 0.0 <= self.fixed_epsilon <= 1.0:
-            raise ValueError(f"fixed_epsilon must be None or in [0, 1], got {self.fixed_epsilon!r}")
+        for name in ("total_env_steps", "buffer_size", "eps_decay_steps", "beta_anneal_steps", "eval_every",
+                     "eval_episodes", "final_eval_episodes", "torch_threads"):
+            check_int(name, getattr(self, name), 1)
+        check_int("batch_size", self.batch_size, 1, self.buffer_size)
+        check_int("warmup_steps", self.warmup_steps, 0)
+        for name in ("eps_start", "eps_end", "beta0"):
+            check_real(name, getattr(self, name), 0.0, 1.0)
+        if self.fixed_epsilon is not None:
+            check_real("fixed_epsilon", self.fixed_epsilon, 0.0, 1.0)
+        check_real("alpha", self.alpha, 0.0)
+        check_real("priority_eps", self.priority_eps, 0.0, low_open=True)
+        check_real("solve_threshold", self.solve_threshold)
         if not isinstance(self.env_id, str) or not self.env_id:
             raise ValueError(f"env_id must be a non-empty string, got {self.env_id!r}")
 
 # %% ../notebooks/04_cartpole_training.ipynb #c014
 def make_eval_env(env_id: str, num_envs: int) -> gym.vector.VectorEnv:
-    """A vector environment of `num_envs` copies of `env_id` for greedy evaluation.
-
-    Uses the environment's own vectorized implementation when it has one (CartPole-v1 steps all
-    copies in one NumPy call), else Gymnasium's synchronous wrapper around `num_envs` copies.
-
-    Raises:
-        ValueError: if num_envs < 1.
-    """
-    _check_int("num_envs", num_envs, 1)
+    """`num_envs` copies of `env_id` for greedy evaluation: the environment's own vectorized version
+    if it has one (CartPole-v1 steps all copies in one NumPy call), else Gymnasium's synchronous wrapper."""
+    num_envs = check_int("num_envs", num_envs, 1)
     try:
-        return gym.make_vec(env_id, num_envs=int(num_envs), vectorization_mode="vector_entry_point")
+        return gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="vector_entry_point")
     except gym.error.Error:  # no vectorized implementation registered
-        return gym.make_vec(env_id, num_envs=int(num_envs), vectorization_mode="sync")
+        return gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="sync")
 
 
 def evaluate(agent: DQNAgent, eval_env: gym.vector.VectorEnv, seed: int) -> np.ndarray:
-    """Greedy returns of one episode per copy of `eval_env`, all run in lockstep.
-
-    Every step is ONE batched forward pass over all copies (`agent.greedy_actions`), finished or not;
-    a copy's episode ends at its first termination or truncation, and what it does after that is
-    ignored. No exploration, no learning, and the training environment is not touched.
-
-    Args:
-        agent: anything with `greedy_actions(obs (B, obs_dim)) -> (B,) int64`.
-        eval_env: from `make_eval_env`; its `num_envs` is the number of episodes.
-        seed: seeds the start states (use a fresh one per evaluation).
-
-    Returns:
-        (num_envs,) float64 undiscounted episode returns.
-
-    Cost: at most max_episode_steps (500 for CartPole-v1) forward passes of num_envs rows.
-    """
+    """Greedy returns, (num_envs,) float64, of one episode per copy of `eval_env`, run in lockstep: each step is
+    ONE forward pass (`agent.greedy_actions`) over all copies; a copy's episode ends at its first termination or
+    truncation. `seed` seeds the start states. Cost: at most max_episode_steps forward passes."""
     obs, _ = eval_env.reset(seed=int(seed))
     returns = np.zeros(eval_env.num_envs)
     running = np.ones(eval_env.num_envs, dtype=bool)
@@ -158,155 +99,126 @@ def evaluate(agent: DQNAgent, eval_env: gym.vector.VectorEnv, seed: int) -> np.n
 
 # %% ../notebooks/04_cartpole_training.ipynb #c022
 def derive_seeds(seed: int) -> tuple[int, int, int]:
-    """Seeds of the training, evaluation and final-check environments of run `seed`.
-
-    Three independent streams from `np.random.SeedSequence(seed).spawn(3)`, so the greedy
-    evaluations never replay the training episodes' start states, and the final check uses start
-    states that no evaluation has seen. Evaluation number k uses `eval_seed + k`, final check
-    number k uses `final_seed + k`. The "fresh start states" rely on the vector env drawing all its copies'
-    start states from one generator seeded once per reset (true of CartPole-v1's own vector env); with the
-    SyncVectorEnv fallback, copy i is seeded `seed + i`, so evaluations k and k + 1 share start states.
-
-    Raises:
-        ValueError: if seed is not an integer >= 0.
-    """
-    _check_int("seed", seed, 0)
-    env_seed, eval_seed, final_seed = (int(s.generate_state(1)[0]) for s in np.random.SeedSequence(int(seed)).spawn(3))
+    """Seeds of the training, evaluation and final-check environments of run `seed`: three independent
+    streams from `np.random.SeedSequence(seed).spawn(3)`. Evaluation k uses `eval_seed + k`, final check k
+    `final_seed + k`. `seed` is an integer in [0, 2**64 - 1] (torch's limit), else ValueError."""
+    seed = check_int("seed", seed, 0, MAX_SEED)
+    env_seed, eval_seed, final_seed = (int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(3))
     return env_seed, eval_seed, final_seed
+
+# %% ../notebooks/04_cartpole_training.ipynb #c034
+def exploration_rate(config: TrainConfig, step: int) -> float:
+    """Epsilon at env step `step`: equation (1), or the constant `fixed_epsilon` if one is set (section 9)."""
+    if config.fixed_epsilon is not None:
+        return config.fixed_epsilon
+    return linear_schedule(config.eps_start, config.eps_end, config.eps_decay_steps, step)
+
+
+def make_buffer(config: TrainConfig, replay: str, obs_shape: tuple[int, ...]) -> ReplayBuffer:
+    """An empty prioritized or uniform replay buffer for the run."""
+    if check_choice("replay", replay, REPLAY_KINDS) == "uniform":
+        return ReplayBuffer(config.buffer_size, obs_shape)
+    return PrioritizedReplayBuffer(config.buffer_size, obs_shape, alpha=config.alpha, priority_eps=config.priority_eps)
 
 # %% ../notebooks/04_cartpole_training.ipynb #c032
 @dataclass
 class TrainHistory:
-    """What a run recorded. Steps are environment steps counted from 1; lists grow as the run goes."""
+    """What a run recorded. Steps are env steps counted from 1; the lists grow as the run goes."""
 
     seed: int
     replay: str
-    episode_end_steps: list[int] = field(default_factory=list)
-    """Env step at which each training episode ended."""
-    episode_returns: list[float] = field(default_factory=list)
-    """Undiscounted return of each training episode (exploration on, environment reward)."""
-    eval_steps: list[int] = field(default_factory=list)
-    """Env steps at which a greedy evaluation ran."""
-    eval_means: list[float] = field(default_factory=list)
-    """Mean greedy return of each evaluation (`eval_episodes` episodes)."""
-    final_checks: list[tuple[int, float]] = field(default_factory=list)
-    """(env step, mean of `final_eval_episodes` greedy episodes) for each confirmation run."""
-    loss_steps: list[int] = field(default_factory=list)
-    """Env step closing each window of `eval_every` steps that had gradient steps."""
-    losses: list[float] = field(default_factory=list)
-    """Mean training loss over that window."""
+    episode_end_steps: list[int] = field(default_factory=list)  # env step at which each training episode ended
+    episode_returns: list[float] = field(default_factory=list)  # its return (exploration on, environment reward)
+    eval_steps: list[int] = field(default_factory=list)  # env steps of the greedy evaluations
+    eval_means: list[float] = field(default_factory=list)  # their mean returns
+    final_checks: list[tuple[int, float]] = field(default_factory=list)  # (env step, mean) of each final check
+    loss_steps: list[int] = field(default_factory=list)  # env step closing each eval_every window with updates
+    losses: list[float] = field(default_factory=list)  # mean training loss over that window
     env_steps: int = 0
-    """Env steps taken."""
-    solved: bool = False
-    """True when a passing evaluation was confirmed: the final check it triggered reached `solve_threshold`."""
-    env_steps_to_solve: int | None = None
-    """Env step of the confirmed evaluation (None if not solved)."""
-    final_eval_mean: float | None = None
-    """Mean of the last final check, confirming or at the end of the budget (None if interrupted before any)."""
-    wall_seconds: float = 0.0
-    """Wall-clock time of the whole run: set-up, training, evaluations, final check."""
-    cpu_seconds: float = 0.0
-    """CPU time of this process over the same span (close to wall_seconds on an idle machine)."""
-    interrupted: bool = False
-    """True if the run was stopped by KeyboardInterrupt (Ctrl-C) and returned what it had."""
+    solved: bool = False  # a passing evaluation was confirmed by its final check
+    env_steps_to_solve: int | None = None  # the step of that evaluation
+    final_eval_mean: float | None = None  # mean of the last final check (None if interrupted before any)
+    wall_seconds: float = 0.0  # the whole run: set-up, training, evaluations, final checks
+    cpu_seconds: float = 0.0  # CPU time of this process over the same span
+    interrupted: bool = False  # stopped by Ctrl-C (KeyboardInterrupt); holds what the run had
 
 
 class TrainResult(NamedTuple):
-    """What `train` returns: the recorded history and the trained agent (final weights)."""
+    """What `train` returns: the history and the agent's final weights (None if Ctrl-C came before it existed)."""
 
     history: TrainHistory
-    agent: DQNAgent
+    agent: DQNAgent | None
 
-# %% ../notebooks/04_cartpole_training.ipynb #c034
-def _make_buffer(config: TrainConfig, replay: str, obs_shape: tuple[int, ...]) -> ReplayBuffer:
-    if replay == "prioritized":
-        return PrioritizedReplayBuffer(config.buffer_size, obs_shape, alpha=config.alpha,
-                                       priority_eps=config.priority_eps)
-    return ReplayBuffer(config.buffer_size, obs_shape)
+# %% ../notebooks/04_cartpole_training.ipynb #c034b
+def learn(agent: DQNAgent, buffer: ReplayBuffer, config: TrainConfig, step: int, rng: np.random.Generator) -> float:
+    """Step 3 of the loop: one gradient step on a replayed batch, then new priorities; returns the loss."""
+    beta = linear_schedule(config.beta0, 1.0, config.beta_anneal_steps, step)  # PER: equation (2)
+    batch = buffer.sample(config.batch_size, beta, rng)
+    if config.is_weight_on_both_sides:  # the original's (w Q - w Y)^2 = w^2 (Q - Y)^2
+        batch = batch._replace(weights=batch.weights ** 2)
+    result = agent.update(batch)
+    td_errors = result.td_errors
+    if config.priority_clip:  # the original's saturating priorities
+        td_errors = np.minimum(td_errors + 0.1, 1.0)
+    buffer.update_priorities(batch.indices, td_errors)  # PER: equation (4); uniform replay ignores it
+    return result.loss
+
+# %% ../notebooks/04_cartpole_training.ipynb #c034d
+def final_check(agent: DQNAgent, final_env: gym.vector.VectorEnv, final_seed: int, history: TrainHistory,
+                config: TrainConfig, step: int, confirming: bool) -> bool:
+    """The protocol's check at `step` on `final_eval_episodes` fresh episodes, recorded in `history`; returns
+    whether the run is solved. Only a check confirming a passing evaluation (`confirming`) can solve it."""
+    mean = float(evaluate(agent, final_env, final_seed + len(history.final_checks)).mean())
+    history.final_checks.append((step, mean))
+    history.final_eval_mean = mean
+    if confirming and mean >= config.solve_threshold:
+        history.solved, history.env_steps_to_solve = True, step
+    return history.solved
 
 
-def _epsilon(config: TrainConfig, step: int) -> float:
-    if config.fixed_epsilon is not None:  # the original's constant exploration (notebook 04, section 9)
-        return config.fixed_epsilon
-    return epsilon_at(config, step)
+def show_progress(bar: tqdm, history: TrainHistory, step: int, epsilon: float) -> None:
+    """Move the progress bar to `step`: recent training return, epsilon, last evaluation."""
+    bar.set_postfix_str(f"return {np.mean(history.episode_returns[-10:] or [0]):.0f}  eps {epsilon:.2f}  "
+                        f"eval {(history.eval_means or [0])[-1]:.0f}", refresh=False)
+    bar.update(step - bar.n)
 
-
+# %% ../notebooks/04_cartpole_training.ipynb #c034c
 def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "prioritized",
           progress: bool = True) -> TrainResult:
-    """Train a Double DQN agent on `config.env_id` with prioritized or uniform replay.
+    """Train a Double DQN agent on `config.env_id` with prioritized or uniform replay (notebook 04, section 4).
 
-    The loop, per environment step: act epsilon-greedily -> step the environment -> store the
-    transition (terminated, not truncated, stops bootstrapping) -> after the warm-up, one gradient
-    step on a replayed batch and new priorities -> every `eval_every` steps a greedy evaluation of
-    `eval_episodes` episodes on a separate environment. When an evaluation's mean reaches
-    `solve_threshold`, `final_eval_episodes` greedy episodes on fresh seeds confirm it: if they
-    pass, training stops (keeping the passing weights); if not, training goes on and the next
-    passing evaluation is checked again. At the end of the budget, the final weights get the same
-    final check, so every finished run reports a `final_eval_mean`; that check only measures: a run
-    is `solved` only if a passing evaluation was confirmed, never by the budget-end check alone.
-
-    Seeding is done here, once: `seed` seeds the global generators (safety net), the NumPy
-    generator that drives exploration and sampling, the network initialisation, and, through
-    `np.random.SeedSequence(seed)`, the training, evaluation and final-check environments.
-
-    Args:
-        config: all settings.
-        seed: integer >= 0.
-        replay: "prioritized" or "uniform".
-        progress: show a tqdm progress bar (stderr) with env steps, recent return, epsilon and
-            the last evaluation.
-
-    Returns:
-        TrainResult(history, agent). Ctrl-C (KeyboardInterrupt) stops the run early and still
-        returns what it has, with `history.interrupted = True`. torch's thread count is set to
-        `config.torch_threads` for the run and restored afterwards.
-
-    Raises:
-        ValueError: if `config` is not a TrainConfig, `seed` is not an integer >= 0 or `replay`
-            is not one of "prioritized", "uniform".
-
-    Cost: per env step one forward pass to act, one sample and one gradient step (three forward
-    passes and one backward pass of `batch_size` rows) and an O(batch log capacity) priority update.
+    `seed` seeds everything, once. Ctrl-C, in set-up or training, stops the run and returns what it has
+    (`history.interrupted`); torch's thread count is restored whatever happens. Raises ValueError for a
+    bad config, seed or replay kind, or an environment without discrete actions.
     """
     start, start_cpu = time.perf_counter(), time.process_time()
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
-    if replay not in REPLAY_KINDS:
-        raise ValueError(f"replay must be one of {REPLAY_KINDS}, got {replay!r}")
-    env_seed, eval_seed, final_seed = derive_seeds(seed)  # raises ValueError for a bad seed
-    rng = seed_everything(seed)  # seeding, in one place: this generator drives exploration and sampling
+    check_choice("replay", replay, REPLAY_KINDS)
+    env_seed, eval_seed, final_seed = derive_seeds(seed)
+    history, agent, envs, step = TrainHistory(seed=int(seed), replay=replay), None, [], 0
     threads_before = torch.get_num_threads()
-    torch.set_num_threads(config.torch_threads)  # restored in the finally below
-
-    env = gym.make(config.env_id)
-    obs_shape = env.observation_space.shape
-    eval_env = make_eval_env(config.env_id, config.eval_episodes)
-    final_env = make_eval_env(config.env_id, config.final_eval_episodes)
-    agent = DQNAgent(int(np.prod(obs_shape)), int(env.action_space.n), config, seed=seed)
-    buffer = _make_buffer(config, replay, obs_shape)
-    history = TrainHistory(seed=int(seed), replay=replay)
-
-    def final_check(step: int, confirming: bool) -> bool:
-        """Run the 100-episode check; only a check confirming a passing evaluation may mark the run solved."""
-        mean = float(evaluate(agent, final_env, final_seed + len(history.final_checks)).mean())
-        history.final_checks.append((step, mean))
-        history.final_eval_mean = mean
-        if confirming and mean >= config.solve_threshold:
-            history.solved, history.env_steps_to_solve = True, step
-        return history.solved
-
     bar = tqdm(total=config.total_env_steps, unit="step", disable=not progress, file=sys.stderr,
                mininterval=0.5, dynamic_ncols=True)
-    obs, _ = env.reset(seed=env_seed)
-    episode_return, loss_sum, loss_count = 0.0, 0.0, 0
-    step = 0
+
     try:
+        rng = seed_everything(seed)  # drives exploration and sampling
+        torch.set_num_threads(config.torch_threads)
+        envs.append(env := gym.make(config.env_id))
+        if not isinstance(env.action_space, gym.spaces.Discrete):
+            raise ValueError(f"env_id must name an environment with discrete actions, got {config.env_id!r}")
+        envs.append(eval_env := make_eval_env(config.env_id, config.eval_episodes))
+        envs.append(final_env := make_eval_env(config.env_id, config.final_eval_episodes))
+        agent = DQNAgent(int(np.prod(env.observation_space.shape)), int(env.action_space.n), config, seed=seed)
+        buffer = make_buffer(config, replay, env.observation_space.shape)
+        obs, _ = env.reset(seed=env_seed)
+        episode_return, loss_sum, loss_count = 0.0, 0.0, 0
         for step in range(1, config.total_env_steps + 1):
-            epsilon = _epsilon(config, step - 1)
+            epsilon = exploration_rate(config, step - 1)
             action = agent.act(obs, epsilon, rng)
             next_obs, reward, terminated, truncated, _ = env.step(action)
             episode_return += float(reward)
-            if config.reward_rewrite:  # the original's reward (notebook 04, section 9), seen by the learner only
+            if config.reward_rewrite:  # the original's reward (section 9), seen by the learner only
                 reward = -1.0 if terminated else 0.01
             buffer.add(obs, action, reward, next_obs, terminated)  # truncation is not termination
             obs = next_obs
@@ -315,20 +227,9 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
                 history.episode_returns.append(episode_return)
                 episode_return = 0.0
                 obs, _ = env.reset()
-
             if step > config.warmup_steps and len(buffer) >= config.batch_size:
-                beta = linear_schedule(config.beta0, 1.0, config.beta_anneal_steps, step)  # PER
-                batch = buffer.sample(config.batch_size, beta, rng)
-                if config.is_weight_on_both_sides:  # the original's (w Q - w Y)^2 = w^2 (Q - Y)^2
-                    batch = batch._replace(weights=batch.weights ** 2)
-                result = agent.update(batch)
-                td_errors = result.td_errors
-                if config.priority_clip:  # the original's saturating priorities
-                    td_errors = np.minimum(td_errors + 0.1, 1.0)
-                buffer.update_priorities(batch.indices, td_errors)  # PER: uniform replay ignores it
-                loss_sum += result.loss
+                loss_sum += learn(agent, buffer, config, step, rng)
                 loss_count += 1
-
             if step % config.eval_every == 0:
                 if loss_count:
                     history.loss_steps.append(step)
@@ -337,25 +238,21 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
                 mean = float(evaluate(agent, eval_env, eval_seed + len(history.eval_steps)).mean())
                 history.eval_steps.append(step)
                 history.eval_means.append(mean)
-                if mean >= config.solve_threshold and final_check(step, confirming=True):
+                if mean >= config.solve_threshold and final_check(agent, final_env, final_seed, history, config,
+                                                                  step, confirming=True):
                     break
             if step % 250 == 0:
-                recent = history.episode_returns[-10:]
-                bar.set_postfix_str(f"return {np.mean(recent) if recent else 0:.0f}  eps {epsilon:.2f}  "
-                                    f"eval {history.eval_means[-1] if history.eval_means else 0:.0f}",
-                                    refresh=False)
-                bar.update(step - bar.n)
-        else:  # budget spent without a confirmed pass: measure the final weights (this cannot solve the run)
+                show_progress(bar, history, step, epsilon)
+        else:  # budget spent without a confirmed pass: measure the last weights (this cannot solve the run)
             if not history.final_checks or history.final_checks[-1][0] != step:
-                final_check(step, confirming=False)
+                final_check(agent, final_env, final_seed, history, config, step, confirming=False)
     except KeyboardInterrupt:
         history.interrupted = True
     finally:
         bar.update(step - bar.n)
         bar.close()
-        env.close()
-        eval_env.close()
-        final_env.close()
+        for env in envs:
+            env.close()
         torch.set_num_threads(threads_before)
     history.env_steps = step
     history.wall_seconds = time.perf_counter() - start
@@ -363,173 +260,18 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
     return TrainResult(history, agent)
 
 # %% ../notebooks/04_cartpole_training.ipynb #c047
-CHECKPOINT_NAME = "checkpoint.pt"
-SUMMARY_NAME = "summary.json"
-
-
-def save_checkpoint(path: str | Path, agent: DQNAgent, config: TrainConfig) -> Path:
-    """Write the agent (both networks, optimizer, step count) and the run's config to `path` (torch.save).
-
-    Returns:
-        The path written. Cost: O(#parameters).
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"agent": agent.state_dict(), "train_config": asdict(config)}, path)
-    return path
-
-
-def load_checkpoint(path: str | Path) -> tuple[DQNAgent, TrainConfig]:
-    """Rebuild the agent and its TrainConfig from a `save_checkpoint` file.
-
-    Loads with `weights_only=True`: tensors and plain containers only, no arbitrary code.
-
-    Raises:
-        FileNotFoundError: if `path` does not exist.
-        ValueError: if the file is not a checkpoint written by `save_checkpoint`.
-    """
-    state = torch.load(Path(path), weights_only=True)
-    if not isinstance(state, dict) or {"agent", "train_config"} - set(state):
-        raise ValueError(f"{str(path)!r} is not a checkpoint written by save_checkpoint")
-    config = TrainConfig(**state["train_config"])
-    agent = DQNAgent(state["agent"]["obs_dim"], state["agent"]["n_actions"], config)
-    agent.load_state_dict(state["agent"])
-    return agent, config
-
-
-def versions() -> dict[str, str]:
-    """Versions of this package and of the libraries that determine the results."""
-    names = {"prdqn-helpers": "prdqn_helpers", "torch": "torch", "gymnasium": "gymnasium", "numpy": "numpy"}
-    found = {}
-    for dist, key in names.items():
-        try:
-            found[key] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            found[key] = "unknown"
-    found["python"] = platform.python_version()
-    return found
-
-
 def summarize(history: TrainHistory, config: TrainConfig) -> dict[str, Any]:
-    """A JSON-ready dict: the headline fields, the full config, the versions and the recorded curves."""
-    curves = {name: getattr(history, name) for name in
-              ("episode_end_steps", "episode_returns", "eval_steps", "eval_means", "final_checks",
-               "loss_steps", "losses")}
+    """A JSON-ready record of a run: the headline fields, the full config and the recorded curves."""
+    curves = {name: getattr(history, name) for name in ("episode_end_steps", "episode_returns", "eval_steps",
+                                                         "eval_means", "loss_steps", "losses")}
     curves["final_checks"] = [list(check) for check in history.final_checks]
-    return {
-        "solved": history.solved,
-        "env_steps_to_solve": history.env_steps_to_solve,
-        "final_eval_mean": history.final_eval_mean,
-        "final_eval_episodes": config.final_eval_episodes,
-        "wall_seconds": round(history.wall_seconds, 3),
-        "cpu_seconds": round(history.cpu_seconds, 3),
-        "seed": history.seed,
-        "replay": history.replay,
-        "env_steps": history.env_steps,
-        "interrupted": history.interrupted,
-        "config": asdict(config),
-        "versions": versions(),
-        "history": curves,
-    }
-
-# %% ../notebooks/04_cartpole_training.ipynb #c055
-@dataclass(frozen=True)
-class Job:
-    """One training run for `train_many`: a config, a seed, a replay kind and a label for the tables."""
-
-    config: TrainConfig
-    seed: int
-    replay: str = "prioritized"
-    label: str = ""
-
-
-def run_job(job: Job) -> dict[str, Any]:
-    """Train one `Job` without a progress bar; return its `summarize` dict plus its label."""
-    history, _ = train(job.config, job.seed, job.replay, progress=False)
-    return {"label": job.label, **summarize(history, job.config)}
-
-
-def train_many(jobs: Sequence[Job], workers: int = 2) -> list[dict[str, Any]]:
-    """Run `jobs` in `workers` separate processes (one torch thread each); summaries in job order.
-
-    Processes are started with "spawn", so each builds its own torch state; the results are
-    the same as running the jobs one by one (every run is seeded by its job).
-
-    Raises:
-        ValueError: if workers < 1.
-    """
-    _check_int("workers", workers, 1)
-    if workers == 1:
-        return [run_job(job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(run_job, jobs))
-
-# %% ../notebooks/04_cartpole_training.ipynb #c078
-def _parse_override(text: str) -> tuple[str, Any]:
-    """'name=value' -> (name, value) with the value parsed as JSON (strings may be bare)."""
-    name, sep, raw = text.partition("=")
-    fields = {f.name for f in dataclasses.fields(TrainConfig)}
-    if not sep or name not in fields:
-        raise ValueError(f"--set expects NAME=VALUE with NAME a TrainConfig field "
-                         f"({', '.join(sorted(fields))}), got {text!r}")
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        value = raw
-    if isinstance(value, list):
-        value = tuple(value)
-    return name, value
-
-
-def _seed_arg(text: str) -> int:
-    try:
-        seed = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}") from None
-    if seed < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
-    return seed
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The command line of `python -m prdqn_helpers.train`."""
-    parser = argparse.ArgumentParser(
-        prog="python -m prdqn_helpers.train",
-        description="Train a PER Double DQN agent on CartPole-v1; write OUT/summary.json and OUT/checkpoint.pt.")
-    parser.add_argument("--seed", type=_seed_arg, required=True, help="integer >= 0; seeds everything")
-    parser.add_argument("--replay", choices=REPLAY_KINDS, default="prioritized",
-                        help="replay kind (default: prioritized)")
-    parser.add_argument("--out", type=Path, required=True, help="output directory (created if needed)")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a TrainConfig field, e.g. --set lr=0.001 --set hidden_sizes=[64,64]")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 done, 130 interrupted; 2 for bad arguments).
-
-    Writes OUT/summary.json (solved, env_steps_to_solve, final_eval_mean, final_eval_episodes,
-    wall_seconds, seed, replay, config, versions, history) and OUT/checkpoint.pt, also after Ctrl-C.
-    """
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        config = TrainConfig(**dict(_parse_override(text) for text in args.set))
-    except (ValueError, TypeError) as error:
-        parser.error(str(error))
-    if args.out.exists() and not args.out.is_dir():
-        parser.error(f"--out must be a directory, but {str(args.out)!r} is a file")
-    args.out.mkdir(parents=True, exist_ok=True)
-    history, agent = train(config, args.seed, args.replay, progress=not args.no_progress)
-    save_checkpoint(args.out / CHECKPOINT_NAME, agent, config)
-    summary = summarize(history, config)
-    (args.out / SUMMARY_NAME).write_text(json.dumps(summary, indent=1) + "\n")
-    status = "interrupted" if history.interrupted else ("solved" if history.solved else "not solved")
-    print(f"{status}: env_steps_to_solve={history.env_steps_to_solve} final_eval_mean={history.final_eval_mean} "
-          f"wall_seconds={history.wall_seconds:.1f} -> {args.out / SUMMARY_NAME}", file=sys.stderr)
-    return 130 if history.interrupted else 0
+    headline = {name: getattr(history, name) for name in ("solved", "env_steps_to_solve", "final_eval_mean")}
+    return {**headline, "final_eval_episodes": config.final_eval_episodes,
+            "wall_seconds": round(history.wall_seconds, 3), "cpu_seconds": round(history.cpu_seconds, 3),
+            "seed": history.seed, "replay": history.replay, "env_steps": history.env_steps,
+            "interrupted": history.interrupted, "config": asdict(config), "history": curves}
 
 # %% ../notebooks/04_cartpole_training.ipynb #c080
-if __name__ == "__main__" and "__file__" in globals():  # a notebook kernel is __main__ too, without __file__
+if __name__ == "__main__" and "__file__" in globals():  # python -m prdqn_helpers.train (a notebook has no __file__)
+    from prdqn_helpers.cli import main
     sys.exit(main())

@@ -26,7 +26,9 @@ import sys
 import time
 from pathlib import Path
 
-from prdqn_helpers.train import Job, TrainConfig, train_many, versions
+from prdqn_helpers.checkpoints import versions
+from prdqn_helpers.parallel import Job, train_many
+from prdqn_helpers.train import TrainConfig
 
 HERE = Path(__file__).resolve().parent
 PER_VS_UNIFORM_SEEDS = tuple(range(100, 110))

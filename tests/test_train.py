@@ -1,4 +1,4 @@
-"""Tests of prdqn_helpers.train: config validation, evaluation, the loop's protocol, switches, files, CLI.
+"""Tests of prdqn_helpers.train, .checkpoints and .parallel: config, evaluation, the loop, its protocol, files.
 
 Training runs here are tiny (a few hundred env steps, small networks): they test the loop's logic, not
 whether it solves CartPole (notebook 04 and benchmarks/cartpole.py measure that).
@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import torch
 
 import prdqn_helpers.train as train_module
+from prdqn_helpers.checkpoints import load_checkpoint, save_checkpoint
 from prdqn_helpers.dqn import AgentConfig, DQNAgent
-from prdqn_helpers.replay import PrioritizedReplayBuffer, ReplayBuffer
+from prdqn_helpers.parallel import Job, run_job, train_many
+from prdqn_helpers.schedules import linear_schedule
 from prdqn_helpers.train import (
-    Job, TrainConfig, TrainHistory, derive_seeds, evaluate, load_checkpoint, main, make_eval_env, run_job,
-    save_checkpoint, summarize, train, train_many,
+    TrainConfig, TrainHistory, derive_seeds, evaluate, exploration_rate, make_eval_env, summarize, train,
 )
 
 TINY = TrainConfig(hidden_sizes=(16,), total_env_steps=600, warmup_steps=100, batch_size=16, buffer_size=1_000,
@@ -67,6 +66,8 @@ def test_config_defaults_extend_agent_config() -> None:
     assert config.solve_threshold == 475.0 and config.torch_threads == 1
     assert not (config.is_weight_on_both_sides or config.reward_rewrite or config.priority_clip)
     assert config.fixed_epsilon is None
+    assert (config.eps_start, config.eps_end, config.eps_decay_steps) == (1.0, 0.05, 10_000)
+    assert (config.lr, config.tau) == (AgentConfig().lr, AgentConfig().tau)    # declared once, in AgentConfig
 
 
 def test_config_is_frozen() -> None:
@@ -77,7 +78,8 @@ def test_config_is_frozen() -> None:
 @pytest.mark.parametrize("field, value", [
     ("total_env_steps", 0), ("buffer_size", -1), ("batch_size", 1.5), ("eval_every", 0), ("eval_episodes", 0),
     ("final_eval_episodes", True), ("torch_threads", 0), ("warmup_steps", -1), ("alpha", -0.1), ("beta0", 1.5),
-    ("priority_eps", 0.0), ("fixed_epsilon", 1.5), ("env_id", ""),
+    ("priority_eps", 0.0), ("fixed_epsilon", 1.5), ("env_id", ""), ("eps_start", 1.5), ("eps_end", -0.1),
+    ("eps_decay_steps", 0),
 ])
 def test_config_rejects_bad_field_naming_it(field: str, value: object) -> None:
     with pytest.raises(ValueError, match=field):
@@ -100,7 +102,7 @@ def test_derive_seeds_is_deterministic_and_distinct() -> None:
     assert len(set(derive_seeds(3)) | set(derive_seeds(4))) == 6
 
 
-@pytest.mark.parametrize("seed", [-1, 1.0, True, "1"])
+@pytest.mark.parametrize("seed", [-1, 1.0, True, "1", 2**64])
 def test_derive_seeds_rejects_bad_seed(seed: object) -> None:
     with pytest.raises(ValueError, match="seed"):
         derive_seeds(seed)  # type: ignore[arg-type]
@@ -130,6 +132,7 @@ def test_make_eval_env_rejects_zero_copies() -> None:
 
 
 # ---- train: arguments, smoke runs, determinism ----------------------------------------------------
+@pytest.mark.slow
 def test_train_rejects_bad_arguments() -> None:
     with pytest.raises(ValueError, match="replay"):
         train(TINY, 0, "rank-based", progress=False)
@@ -139,9 +142,15 @@ def test_train_rejects_bad_arguments() -> None:
         train(AgentConfig(), 0, progress=False)  # type: ignore[arg-type]
 
 
+@pytest.fixture(scope="module")
+def tiny_run():
+    return train(TINY, 0, "prioritized", progress=False)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("replay", ["prioritized", "uniform"])
-def test_train_smoke_run_records_a_consistent_history(replay: str) -> None:
-    history, agent = train(TINY, 0, replay, progress=False)
+def test_train_smoke_run_records_a_consistent_history(replay: str, tiny_run) -> None:
+    history, agent = tiny_run if replay == "prioritized" else train(TINY, 0, replay, progress=False)
     assert isinstance(history, TrainHistory) and isinstance(agent, DQNAgent)
     assert history.replay == replay and history.seed == 0 and not history.interrupted
     assert history.env_steps == 600 and history.eval_steps == [200, 400, 600]
@@ -154,15 +163,17 @@ def test_train_smoke_run_records_a_consistent_history(replay: str) -> None:
     assert history.wall_seconds > 0 and history.cpu_seconds > 0
 
 
-def test_train_is_deterministic_for_a_seed() -> None:
-    a, _ = train(TINY, 5, progress=False)
-    b, _ = train(TINY, 5, progress=False)
+@pytest.mark.slow
+def test_train_is_deterministic_for_a_seed(tiny_run) -> None:
+    a, _ = tiny_run
+    b, _ = train(TINY, 0, progress=False)
     c, _ = train(TINY, 6, progress=False)
     fields = ("episode_returns", "eval_means", "losses", "final_checks")
     assert all(getattr(a, f) == getattr(b, f) for f in fields)
     assert any(getattr(a, f) != getattr(c, f) for f in fields)
 
 
+@pytest.mark.slow
 def test_train_uses_one_torch_thread_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     seen = []
     real_evaluate = train_module.evaluate
@@ -176,6 +187,7 @@ def test_train_uses_one_torch_thread_by_default(monkeypatch: pytest.MonkeyPatch)
     assert seen and set(seen) == {1}
 
 
+@pytest.mark.slow
 def test_train_restores_the_torch_thread_count() -> None:
     before = torch.get_num_threads()
     try:
@@ -202,6 +214,7 @@ def _scripted_evaluate(monkeypatch: pytest.MonkeyPatch, eval_means: list[float],
     return calls
 
 
+@pytest.mark.slow
 def test_train_stops_at_the_first_confirmed_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     _scripted_evaluate(monkeypatch, eval_means=[20.0, 480.0], final_means=[490.0])
     history, _ = train(TINY, 0, progress=False)
@@ -210,6 +223,7 @@ def test_train_stops_at_the_first_confirmed_pass(monkeypatch: pytest.MonkeyPatch
     assert history.final_eval_mean == 490.0
 
 
+@pytest.mark.slow
 def test_train_goes_on_after_a_failed_final_check(monkeypatch: pytest.MonkeyPatch) -> None:
     _scripted_evaluate(monkeypatch, eval_means=[480.0], final_means=[470.0, 476.0])
     history, _ = train(TINY, 0, progress=False)
@@ -217,6 +231,7 @@ def test_train_goes_on_after_a_failed_final_check(monkeypatch: pytest.MonkeyPatc
     assert history.solved and history.env_steps_to_solve == 400 and history.final_eval_mean == 476.0
 
 
+@pytest.mark.slow
 def test_train_checks_the_last_weights_when_the_budget_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _scripted_evaluate(monkeypatch, eval_means=[100.0], final_means=[150.0])
     history, _ = train(TINY, 0, progress=False)
@@ -225,6 +240,7 @@ def test_train_checks_the_last_weights_when_the_budget_ends(monkeypatch: pytest.
     assert history.final_checks == [(600, 150.0)] and history.final_eval_mean == 150.0
 
 
+@pytest.mark.slow
 def test_budget_end_check_never_solves_a_run_without_a_passing_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
     # No evaluation passes, but the last weights would pass the 100-episode check: measured, not solved.
     _scripted_evaluate(monkeypatch, eval_means=[100.0], final_means=[490.0])
@@ -233,6 +249,7 @@ def test_budget_end_check_never_solves_a_run_without_a_passing_evaluation(monkey
     assert not history.solved and history.env_steps_to_solve is None
 
 
+@pytest.mark.slow
 def test_budget_end_check_does_not_undo_an_earlier_confirmation_failure(monkeypatch: pytest.MonkeyPatch) -> None:
     # A pass at 200 fails its confirmation; later evaluations fail; the budget-end check passes: not solved.
     _scripted_evaluate(monkeypatch, eval_means=[480.0, 100.0], final_means=[470.0, 490.0])
@@ -241,6 +258,7 @@ def test_budget_end_check_does_not_undo_an_earlier_confirmation_failure(monkeypa
     assert not history.solved and history.env_steps_to_solve is None
 
 
+@pytest.mark.slow
 def test_train_returns_what_it_has_on_keyboard_interrupt(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"n": 0}
 
@@ -264,7 +282,7 @@ class _Recorder:
         self.rewards, self.terminated, self.sampled_weights, self.update_weights = [], [], [], []
         self.td_written, self.epsilons = [], []
         recorder = self
-        make_buffer = train_module._make_buffer
+        make_buffer = train_module.make_buffer
 
         def recording_buffer(config, replay, obs_shape):
             buffer = make_buffer(config, replay, obs_shape)
@@ -296,10 +314,11 @@ class _Recorder:
                 recorder.update_weights.append(np.asarray(batch.weights).copy())
                 return super().update(batch)
 
-        monkeypatch.setattr(train_module, "_make_buffer", recording_buffer)
+        monkeypatch.setattr(train_module, "make_buffer", recording_buffer)
         monkeypatch.setattr(train_module, "DQNAgent", RecordingAgent)
 
 
+@pytest.mark.slow
 def test_defaults_store_environment_rewards_and_pass_weights_once(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
     train(TINY, 0, progress=False)
@@ -308,12 +327,14 @@ def test_defaults_store_environment_rewards_and_pass_weights_once(monkeypatch: p
     assert rec.epsilons[0] == 1.0 and rec.epsilons[-1] < 1.0          # decaying exploration
 
 
+@pytest.mark.slow
 def test_fixed_epsilon_keeps_exploration_constant(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
     train(dataclasses.replace(TINY, fixed_epsilon=0.5), 0, progress=False)
     assert set(rec.epsilons) == {0.5} and len(rec.epsilons) == 600
 
 
+@pytest.mark.slow
 def test_is_weight_on_both_sides_squares_the_weights(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
     train(dataclasses.replace(TINY, is_weight_on_both_sides=True), 0, progress=False)
@@ -321,6 +342,7 @@ def test_is_weight_on_both_sides_squares_the_weights(monkeypatch: pytest.MonkeyP
     assert all(np.allclose(u, s ** 2) for s, u in zip(rec.sampled_weights, rec.update_weights))
 
 
+@pytest.mark.slow
 def test_reward_rewrite_stores_minus_one_on_termination_only(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
     history, _ = train(dataclasses.replace(TINY, reward_rewrite=True, gamma=0.9), 0, progress=False)
@@ -329,6 +351,7 @@ def test_reward_rewrite_stores_minus_one_on_termination_only(monkeypatch: pytest
     assert set(history.episode_returns) <= set(range(1, 501))          # recorded returns stay the env's own
 
 
+@pytest.mark.slow
 def test_priority_clip_saturates_priorities(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
     train(dataclasses.replace(TINY, priority_clip=True), 0, progress=False)
@@ -337,8 +360,9 @@ def test_priority_clip_saturates_priorities(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 # ---- files: checkpoint, summary -----------------------------------------------------------------------
-def test_checkpoint_round_trip_plays_identically(tmp_path) -> None:
-    history, agent = train(TINY, 0, progress=False)
+@pytest.mark.slow
+def test_checkpoint_round_trip_plays_identically(tiny_run, tmp_path) -> None:
+    history, agent = tiny_run
     path = save_checkpoint(tmp_path / "sub" / "agent.pt", agent, TINY)
     reloaded, config = load_checkpoint(path)
     assert config == TINY
@@ -355,108 +379,95 @@ def test_load_checkpoint_rejects_other_files(tmp_path) -> None:
         load_checkpoint(path)
 
 
-def test_summarize_is_json_ready_with_the_design_fields() -> None:
-    history, _ = train(TINY, 0, progress=False)
+@pytest.mark.slow
+def test_summarize_is_json_ready_with_the_design_fields(tiny_run) -> None:
+    history, _ = tiny_run
     summary = json.loads(json.dumps(summarize(history, TINY)))
     for key in ("solved", "env_steps_to_solve", "final_eval_mean", "final_eval_episodes", "wall_seconds", "seed",
-                "replay", "config", "versions", "history"):
+                "replay", "config", "history"):
         assert key in summary
     assert summary["config"]["total_env_steps"] == 600 and summary["final_eval_episodes"] == 4
     assert summary["history"]["eval_steps"] == [200, 400, 600]
-    assert "torch" in summary["versions"] and "prdqn_helpers" in summary["versions"]
+    assert summary["solved"] == history.solved and summary["env_steps"] == history.env_steps == 600
 
 
 # ---- several runs -------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_train_many_matches_single_runs_in_job_order() -> None:
-    jobs = [Job(TINY, 1, "uniform", "u1"), Job(TINY, 2, "prioritized", "p2")]
-    sequential = train_many(jobs, workers=1)
+    short = dataclasses.replace(TINY, total_env_steps=300, eval_every=100)
+    jobs = [Job(short, 1, "uniform", "u1"), Job(short, 2, "prioritized", "p2")]
     parallel = train_many(jobs, workers=2)
     assert [r["label"] for r in parallel] == ["u1", "p2"] and [r["seed"] for r in parallel] == [1, 2]
-    for a, b in zip(sequential, parallel):
-        assert a["history"]["eval_means"] == b["history"]["eval_means"] and a["history"]["losses"] == b["history"]["losses"]
-    assert run_job(jobs[0])["history"]["episode_returns"] == sequential[0]["history"]["episode_returns"]
+    for job, record in zip(jobs, parallel):
+        alone = run_job(job)
+        assert alone["history"] == record["history"] and "torch" in record["versions"]
 
 
+@pytest.mark.slow
 def test_train_many_rejects_zero_workers() -> None:
     with pytest.raises(ValueError, match="workers"):
         train_many([], workers=0)
 
 
-# ---- command line -------------------------------------------------------------------------------------
-TINY_ARGS = [f"--set={k}={json.dumps(v)}" for k, v in
-             {"hidden_sizes": [16], "total_env_steps": 600, "warmup_steps": 100, "batch_size": 16,
-              "buffer_size": 1000, "eval_every": 200, "eval_episodes": 3, "final_eval_episodes": 4}.items()]
+# ---- schedules from the config, set-up failures -------------------------------------------------------
+def test_exploration_rate_follows_the_config_schedule() -> None:
+    config = dataclasses.replace(TINY, eps_start=0.8, eps_end=0.1, eps_decay_steps=100)
+    assert [exploration_rate(config, t) for t in (0, 50, 100, 1_000)] == [0.8, linear_schedule(0.8, 0.1, 100, 50), 0.1, 0.1]
+    assert exploration_rate(dataclasses.replace(config, fixed_epsilon=0.3), 50) == 0.3
 
 
-def test_cli_writes_summary_and_checkpoint(tmp_path) -> None:
-    out = tmp_path / "run"
-    assert main(["--seed", "0", "--replay", "uniform", "--out", str(out), "--no-progress", *TINY_ARGS]) == 0
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary["seed"] == 0 and summary["replay"] == "uniform" and summary["config"]["hidden_sizes"] == [16]
-    assert summary["final_eval_episodes"] == 4 and summary["interrupted"] is False
-    agent, config = load_checkpoint(out / "checkpoint.pt")
-    assert config.total_env_steps == 600 and agent.config.hidden_sizes == (16,)
+@pytest.mark.slow
+def test_train_uses_the_configured_epsilon_and_beta_schedules(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = dataclasses.replace(TINY, eps_start=0.9, eps_end=0.2, eps_decay_steps=300, beta0=0.5, beta_anneal_steps=400)
+    rec = _Recorder(monkeypatch)
+    betas = []
+    real_learn = train_module.learn
+
+    def spy(agent, buffer, config_, step, rng):
+        betas.append(linear_schedule(config_.beta0, 1.0, config_.beta_anneal_steps, step))
+        return real_learn(agent, buffer, config_, step, rng)
+
+    monkeypatch.setattr(train_module, "learn", spy)
+    train(config, 0, progress=False)
+    assert rec.epsilons == [linear_schedule(0.9, 0.2, 300, t) for t in range(600)]
+    assert len(betas) == 500 and betas[0] == 0.5 + 0.5 * 101 / 400 and betas[-1] == 1.0
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--seed", "-3", "--out", "x"], "--seed: must be an integer >= 0, got '-3'"),
-    (["--seed", "one", "--out", "x"], "--seed: must be an integer >= 0, got 'one'"),
-    (["--seed", "0", "--replay", "ranked", "--out", "x"], "invalid choice: 'ranked'"),
-    (["--seed", "0"], "the following arguments are required: --out"),
-    (["--seed", "0", "--out", "x", "--set", "learning_rate=1"], "NAME a TrainConfig field"),
-    (["--seed", "0", "--out", "x", "--set", "lr=-1"], "lr must be > 0, got -1"),
-])
-def test_cli_rejects_bad_arguments_with_a_clear_message(argv, message, capsys) -> None:
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err
+@pytest.mark.slow
+def test_train_rejects_an_environment_without_discrete_actions_and_restores_threads() -> None:
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(3)
+        with pytest.raises(ValueError, match="env_id"):
+            train(dataclasses.replace(TINY, env_id="Pendulum-v1"), 0, progress=False)
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(before)
 
 
-def test_cli_rejects_an_output_path_that_is_a_file(tmp_path, capsys) -> None:
-    target = tmp_path / "file.txt"
-    target.write_text("x")
-    with pytest.raises(SystemExit):
-        main(["--seed", "0", "--out", str(target)])
-    assert "is a file" in capsys.readouterr().err
+@pytest.mark.slow
+def test_thread_count_is_restored_when_set_up_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(env_id, num_envs):
+        assert torch.get_num_threads() == TINY.torch_threads      # set-up runs with the run's thread count
+        raise RuntimeError("no environment today")
+
+    monkeypatch.setattr(train_module, "make_eval_env", broken)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(3)
+        with pytest.raises(RuntimeError, match="no environment"):
+            train(TINY, 0, progress=False)
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(before)
 
 
-def test_cli_writes_what_it_has_when_interrupted(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupt(agent, eval_env, seed):
+@pytest.mark.slow
+def test_ctrl_c_during_set_up_returns_an_interrupted_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupt(config, replay, obs_shape):          # the last step of set-up, after the agent exists
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(train_module, "evaluate", interrupt)
-    out = tmp_path / "run"
-    assert main(["--seed", "0", "--out", str(out), "--no-progress", *TINY_ARGS]) == 130
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary["interrupted"] is True and summary["solved"] is False and summary["env_steps"] == 200
-    assert (out / "checkpoint.pt").exists()
-
-
-def test_module_runs_as_a_script(tmp_path) -> None:
-    done = subprocess.run([sys.executable, "-m", "prdqn_helpers.train", "--seed", "1", "--out", str(tmp_path),
-                           "--no-progress", *TINY_ARGS], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert json.loads((tmp_path / "summary.json").read_text())["seed"] == 1
-    bad = subprocess.run([sys.executable, "-m", "prdqn_helpers.train", "--seed", "1"], capture_output=True, text=True,
-                         timeout=300)
-    assert bad.returncode == 2 and "--out" in bad.stderr
-
-
-def test_module_stopped_by_sigint_still_writes_its_files(tmp_path) -> None:
-    """A real Ctrl-C: SIGINT to a running `python -m prdqn_helpers.train`, once its progress bar shows training."""
-    import os
-    import signal
-    import time
-
-    process = subprocess.Popen([sys.executable, "-m", "prdqn_helpers.train", "--seed", "0", "--out", str(tmp_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    seen, deadline = b"", time.monotonic() + 120
-    while b"eps" not in seen and time.monotonic() < deadline and process.poll() is None:
-        seen += os.read(process.stderr.fileno(), 4096)        # the bar's postfix appears inside the loop
-    process.send_signal(signal.SIGINT)
-    _, rest = process.communicate(timeout=120)
-    assert process.returncode == 130, (seen + rest).decode(errors="replace")[-2000:]
-    summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["interrupted"] is True and 0 < summary["env_steps"] < 50_000
-    assert (tmp_path / "checkpoint.pt").exists()
+    monkeypatch.setattr(train_module, "make_buffer", interrupt)
+    history, agent = train(TINY, 0, progress=False)
+    assert history.interrupted and history.env_steps == 0 and history.eval_steps == []
+    assert isinstance(agent, DQNAgent) and not history.solved and history.final_eval_mean is None
