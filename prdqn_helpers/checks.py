@@ -93,7 +93,7 @@ def check_indices(name: str, value: object, size: int) -> np.ndarray:
 
 def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = np.float64,
                 kind: str = "real", low: float | None = None) -> np.ndarray:
-    """``value`` as an array of ``shape`` and ``dtype``, its entries checked by ``kind``.
+    """``value`` as a new array of ``shape`` and ``dtype`` (the caller may overwrite it), checked by ``kind``.
 
     kinds: ``"real"`` finite numbers (also finite after the cast to ``dtype``), ``>= low`` if given;
     ``"int"`` integers ``>= low`` if given (bools and floats rejected); ``"flag"`` booleans or 0/1.
@@ -118,13 +118,13 @@ def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = 
             with np.errstate(over="ignore"):  # a value too large for ``dtype`` is reported below, as given
                 out = arr.astype(dtype)
         else:
-            out = arr.astype(dtype, copy=False)
+            out = arr.astype(dtype)
         if kind == "real" and not np.isfinite(out).all():
             finite = np.isfinite(out)
             reason = f"fit in {np.dtype(dtype).name}" if np.isfinite(arr[~finite]).all() else "be finite"
             raise ValueError(f"{name} must {reason}, got {_first_bad(arr, ~finite)}")
     else:
-        out = arr.astype(dtype, copy=False)
+        out = arr.astype(dtype)
     if low is not None and arr.size and not arr.min() >= low:
         raise ValueError(f"{name} must be >= {low:g}, got {_first_bad(arr, ~(arr >= low))}")
     return out

@@ -102,3 +102,10 @@ def test_check_array_int_and_flag() -> None:
     assert flags.dtype == np.float32 and flags.tolist() == [1.0, 0.0, 1.0]
     with pytest.raises(ValueError, match="^terminated must be booleans or 0/1, got 2 at position 1$"):
         check_array("terminated", [0, 2], (2,), np.float32, kind="flag")
+
+
+def test_check_array_returns_a_new_array_the_caller_may_overwrite() -> None:
+    given = np.array([1.0, 2.0])
+    out = check_array("values", given, (2,))
+    out[0] = 7.0
+    assert given.tolist() == [1.0, 2.0]
