@@ -175,8 +175,8 @@ class PrioritizedReplayBuffer(ReplayBuffer):
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-024b
 @patch
 def _after_write(self: PrioritizedReplayBuffer, slots: int | np.ndarray) -> None:
-    self._sum_tree.update(slots, self._max_priority)  # PER: no TD error yet, the largest priority
-    self._min_tree.update(slots, self._max_priority)
+    self._sum_tree.update(slots, self._max_priority, check=False)  # PER: no TD error yet, the largest priority
+    self._min_tree.update(slots, self._max_priority, check=False)  # (slots and priority are valid by construction)
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-024d
 _SMALLEST_WEIGHT = np.finfo(np.float32).tiny  # weights are clipped here, so none rounds to 0
@@ -193,7 +193,7 @@ def _draw(self: PrioritizedReplayBuffer, batch_size: int, beta: float, rng: np.r
 @patch
 def _set_priorities(self: PrioritizedReplayBuffer, indices: np.ndarray, td_errors: np.ndarray) -> None:
     priorities = (np.abs(td_errors) + self.priority_eps) ** self.alpha  # PER (1)
-    self._sum_tree.update(indices, priorities)
-    self._min_tree.update(indices, priorities)
+    self._sum_tree.update(indices, priorities, check=False)  # update_priorities has checked its arguments
+    self._min_tree.update(indices, priorities, check=False)
     if indices.size:  # what is now stored: a repeated slot counts with its last error only
         self._max_priority = max(self._max_priority, float(self._sum_tree.leaves.take(indices).max()))

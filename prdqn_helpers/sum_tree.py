@@ -49,15 +49,19 @@ class _WideTree:
 
 # %% ../notebooks/01_sum_tree.ipynb #code-update
 @patch
-def update(self: _WideTree, indices: ArrayLike, values: ArrayLike) -> None:
+def update(self: _WideTree, indices: ArrayLike, values: ArrayLike, check: bool = True) -> None:
     """Store ``values[i]`` at slot ``indices[i]``; a repeated index keeps its LAST value.
 
     ``indices``: ints of any shape, each in ``[0, capacity)``; ``values``: finite floats >= 0 of
     the same shape, or one for all. Bad input raises ``ValueError``/``IndexError`` before anything
-    is written. Cost: O(B * fanout * depth + root_width) for B indices, a few NumPy calls per level.
+    is written; ``check=False`` skips those checks, for a caller that has made them (the replay buffer).
+    Cost: O(B * fanout * depth + root_width) for B indices, a few NumPy calls per level.
     """
-    idx = check_indices("indices", indices, self.capacity).ravel()
-    val = check_array(self.value_name, values, np.shape(indices), low=0.0).ravel()
+    if check:
+        indices = check_indices("indices", indices, self.capacity)
+        values = check_array(self.value_name, values, indices.shape, low=0.0)
+    idx = np.asarray(indices, dtype=np.int64).ravel()
+    val = np.broadcast_to(np.asarray(values, dtype=np.float64), np.shape(indices)).ravel()
     leaves = self._levels[0]
     leaves[idx] = val
     if not (leaves.take(idx) == val).all():  # NumPy does not promise which repeat wins: the last one
