@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import gymnasium as gym
 import numpy as np
@@ -184,10 +184,11 @@ def show_progress(bar: tqdm, history: TrainHistory, step: int, epsilon: float) -
 
 # %% ../notebooks/04_cartpole_training.ipynb #c034c
 def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "prioritized",
-          progress: bool = True) -> TrainResult:
+          progress: bool = True, on_eval: Callable[[int, DQNAgent], None] | None = None) -> TrainResult:
     """Train a Double DQN agent on `config.env_id` with prioritized or uniform replay (notebook 04, section 4).
 
-    `seed` seeds everything, once. Ctrl-C, in set-up or training, stops the run and returns what it has
+    `seed` seeds everything, once. `on_eval(step, agent)`, if given, runs after each evaluation (notebook 03
+    measures value estimates with it). Ctrl-C, in set-up or training, stops the run and returns what it has
     (`history.interrupted`); torch's thread count is restored whatever happens. Raises ValueError for a
     bad config, seed or replay kind, or an environment without discrete actions.
     """
@@ -238,6 +239,8 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
                 mean = float(evaluate(agent, eval_env, eval_seed + len(history.eval_steps)).mean())
                 history.eval_steps.append(step)
                 history.eval_means.append(mean)
+                if on_eval is not None:
+                    on_eval(step, agent)
                 if mean >= config.solve_threshold and final_check(agent, final_env, final_seed, history, config,
                                                                   step, confirming=True):
                     break
