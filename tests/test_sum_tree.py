@@ -157,7 +157,7 @@ def test_capacity_not_a_power_of_the_fanout_never_returns_padding() -> None:
 def test_levels_and_depth_of_the_capacity_four_binary_tree() -> None:
     t = _filled(4, np.array([3.0, 0.0, 2.0, 5.0]), fanout=2, root_width=2)
     assert [level.tolist() for level in t.levels()] == [[3.0, 0.0, 2.0, 5.0], [3.0, 7.0]]
-    assert t.depth == 2 and SumTree(2**20).depth == 3
+    assert len(SumTree(2**20).levels()) == 3  # the depth: 2^20 -> 2^15 -> 2^10 root children
 
 
 # ---------------------------------------------------------------- update semantics
