@@ -237,8 +237,7 @@ def main() -> None:
             print("  (memory is measured on Linux only)")
             break
         print(f"  {kind:28s} {per:7.1f} B   {per / payload:.2f}x payload as stored, {per / minimal:.2f}x minimal")
-    trees = PrioritizedReplayBuffer(capacity, (OBS_DIM,))
-    print(f"  ours, by construction: transition arrays {trees.payload_nbytes / capacity:.1f} B "
+    print(f"  ours, by construction: transition arrays {payload:.1f} B "
           f"+ sum tree and min tree (float64 leaves, 1/32 inner nodes) about {2 * 8 * (1 + 1 / 31):.1f} B")
 
 

@@ -8,13 +8,9 @@ from .checks import check_int, check_real
 
 
 def linear_schedule(start: float, end: float, duration: int, step: int) -> float:
-    """Move linearly from ``start`` at step 0 to ``end`` at step ``duration``, then stay at ``end``.
-
-    ``value(step) = start + (end - start) * min(step / duration, 1)``: beta (0.4 -> 1) and the
-    exploration rate epsilon (1 -> 0.05) are both uses of it. Pure: the value depends only on
-    the arguments, so a run can be resumed at any step. ``duration`` is an integer >= 1, ``step``
-    an integer >= 0; a bad argument raises ``ValueError`` naming it. Cost: O(1).
-    """
+    """``start + (end - start) * min(step / duration, 1)`` (float; ``duration`` >= 1, ``step`` >= 0, integers):
+    beta (0.4 -> 1) and epsilon (1 -> 0.05) both use it. Pure, so a run can resume at any step. Raises
+    ``ValueError`` naming a bad argument. Cost: O(1)."""
     start, end = check_real("start", start), check_real("end", end)
     duration, step = check_int("duration", duration, 1), check_int("step", step, 0)
     if step >= duration:
