@@ -1,7 +1,5 @@
 """A run's files: checkpoint, JSON summary, versions (hand-written; notebook 04 uses them, teaches none)."""
 
-from __future__ import annotations
-
 import json
 import platform
 from dataclasses import asdict

@@ -1,12 +1,6 @@
-"""Argument checks, in one place (hand-written: no notebook teaches them).
-
-Each check returns the value in the form the caller stores (an ``int``, a ``float``, an array of
-the right dtype) or raises ``ValueError`` (``IndexError`` for an out-of-range slot) whose message
-names the argument and quotes the bad value, never a whole array. The exported code calls them in
-one line, before it changes anything, so a rejected call leaves every stored value as it was.
-"""
-
-from __future__ import annotations
+"""Argument checks, in one place (hand-written: no notebook teaches them). Each returns the value as the caller
+stores it, or raises ``ValueError`` (``IndexError`` for an out-of-range slot) naming the argument and quoting the
+bad value (never a whole array); callers check before changing anything, so a rejected call changes nothing."""
 
 import math
 import numbers
@@ -29,9 +23,7 @@ def _first_bad(arr: np.ndarray, bad: np.ndarray) -> str:
 def check_int(name: str, value: object, low: int | None = None, high: int | None = None) -> int:
     """``value`` as an ``int`` in ``[low, high]`` (Python or NumPy integer; bools and 2.0 rejected)."""
     try:
-        if isinstance(value, (bool, np.bool_)):
-            raise TypeError
-        number = operator.index(value)
+        number = None if isinstance(value, (bool, np.bool_)) else operator.index(value)
     except TypeError:
         number = None
     if number is None or (low is not None and number < low) or (high is not None and number > high):
@@ -93,12 +85,9 @@ def check_indices(name: str, value: object, size: int) -> np.ndarray:
 
 def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = np.float64,
                 kind: str = "real", low: float | None = None) -> np.ndarray:
-    """``value`` as a new array of ``shape`` and ``dtype`` (the caller may overwrite it), checked by ``kind``.
-
-    kinds: ``"real"`` finite numbers (also finite after the cast to ``dtype``), ``>= low`` if given;
-    ``"int"`` integers ``>= low`` if given (bools and floats rejected); ``"flag"`` booleans or 0/1.
-    A 0-d value is broadcast to ``shape``. Cost: O(size), a few passes.
-    """
+    """``value`` as a new array of ``shape`` (a 0-d value is broadcast) and ``dtype``, checked by ``kind``: ``"real"``
+    finite (also after the cast), ``"int"`` integers (no bools or floats), each ``>= low`` if given; ``"flag"``
+    booleans or 0/1. Cost: O(size), a few passes."""
     arr = np.asarray(value)
     allowed = {"real": "iuf", "int": "iu", "flag": "biuf"}[kind]
     if arr.dtype.kind not in allowed:
@@ -113,18 +102,15 @@ def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = 
         if bad is not None and bad.any():
             raise ValueError(f"{name} must be booleans or 0/1, got {_first_bad(arr, bad)}")
         return arr.astype(dtype)
-    if arr.dtype.kind == "f":  # only floats can be NaN or inf, or overflow a narrower float
-        if arr.dtype.itemsize > np.dtype(dtype).itemsize:
-            with np.errstate(over="ignore"):  # a value too large for ``dtype`` is reported below, as given
-                out = arr.astype(dtype)
-        else:
+    if arr.dtype.kind == "f" and arr.dtype.itemsize > np.dtype(dtype).itemsize:
+        with np.errstate(over="ignore"):  # a value too large for ``dtype`` is reported below, as given
             out = arr.astype(dtype)
-        if kind == "real" and not np.isfinite(out).all():
-            finite = np.isfinite(out)
-            reason = f"fit in {np.dtype(dtype).name}" if np.isfinite(arr[~finite]).all() else "be finite"
-            raise ValueError(f"{name} must {reason}, got {_first_bad(arr, ~finite)}")
     else:
         out = arr.astype(dtype)
+    if kind == "real" and arr.dtype.kind == "f" and not np.isfinite(out).all():  # only floats can be NaN or inf
+        finite = np.isfinite(out)
+        reason = f"fit in {np.dtype(dtype).name}" if np.isfinite(arr[~finite]).all() else "be finite"
+        raise ValueError(f"{name} must {reason}, got {_first_bad(arr, ~finite)}")
     if low is not None and arr.size and not arr.min() >= low:
         raise ValueError(f"{name} must be >= {low:g}, got {_first_bad(arr, ~(arr >= low))}")
     return out

@@ -1,8 +1,5 @@
-"""The command line `python -m prdqn_helpers.train` (hand-written; notebook 04, section 10, says what it does):
-every TrainConfig field a flag of its type (tyro); a bad argument gets one line naming it, status 2, nothing
-written; the run's files are written when it ends, also after Ctrl-C (status 130)."""
-
-from __future__ import annotations
+"""The command line `python -m prdqn_helpers.train` (hand-written; notebook 04, section 10): every TrainConfig field
+a typed flag (tyro); a bad argument gets one line naming it, status 2, nothing written; Ctrl-C still writes (130)."""
 
 import sys
 from dataclasses import dataclass, fields

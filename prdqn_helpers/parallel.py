@@ -1,7 +1,5 @@
 """Several seeded training runs at once, in separate processes (hand-written; notebook 04 uses it)."""
 
-from __future__ import annotations
-
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass

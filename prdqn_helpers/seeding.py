@@ -1,7 +1,5 @@
 """Seeding in one place (hand-written: no notebook teaches it)."""
 
-from __future__ import annotations
-
 import random
 
 import numpy as np
@@ -13,14 +11,8 @@ MAX_SEED = 2**64 - 1  # torch.manual_seed's largest; NumPy takes any non-negativ
 
 
 def seed_everything(seed: int) -> np.random.Generator:
-    """Seed Python's, NumPy's and torch's global generators; return a fresh NumPy ``Generator``.
-
-    Library code never reads global random state: it takes the returned generator (or one
-    derived from it). Global seeding is only a safety net for third-party code.
-
-    Raises:
-        ValueError: if ``seed`` is not an integer in [0, 2**64 - 1].
-    """
+    """Seed Python's, NumPy's and torch's global generators (a safety net for third-party code) and return a fresh
+    NumPy ``Generator`` for library code. Raises ``ValueError`` unless ``seed`` is an integer in [0, 2**64 - 1]."""
     seed = check_int("seed", seed, 0, MAX_SEED)
     random.seed(seed)
     np.random.seed(seed % 2**32)
