@@ -21,12 +21,10 @@ __all__ = ['dqn_target', 'double_dqn_target', 'AgentConfig', 'QNetwork', 'Update
 # %% ../notebooks/03_double_dqn.ipynb #c021
 def dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_target: torch.Tensor,
                gamma: float) -> torch.Tensor:
-    """DQN's TD target, eq. (3):  r + gamma * (1 - terminated) * max_a' Q_target(s', a').
+    """DQN's TD target, eq. (3): r + gamma * (1 - terminated) * max_a' Q_target(s', a'), (B,) float32.
 
-    rewards, terminated: (B,) float32, terminated 1.0 only if s' is terminal (a time-limit truncation
-    is 0.0, so it bootstraps); next_q_target: (B, n_actions) float32; gamma in [0, 1].
-    Returns (B,) float32 targets. Cost O(B * n_actions). Raises ValueError on other shapes or gamma.
-    """
+    rewards, terminated (B,) float32 (1.0 only if s' is terminal: a truncation bootstraps); next_q_target
+    (B, n_actions) float32; gamma in [0, 1]. Cost O(B * n_actions). ValueError on other shapes or gamma."""
     gamma = check_real("gamma", gamma, 0.0, 1.0)
     if next_q_target.ndim != 2 or not rewards.shape == terminated.shape == next_q_target.shape[:1]:
         raise ValueError(f"rewards, terminated, next_q_target must have shapes (B,), (B,), (B, n_actions); got "
@@ -36,11 +34,8 @@ def dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_target: t
 
 def double_dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_online: torch.Tensor,
                       next_q_target: torch.Tensor, gamma: float) -> torch.Tensor:
-    """Double DQN's TD target, eq. (4):  r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_online(s', a')).
-
-    The online network selects a' (ties: lowest index), the target network values it. Arguments as in
-    `dqn_target`, with next_q_online of the same shape as next_q_target. Cost O(B * n_actions).
-    """
+    """Double DQN's TD target, eq. (4): r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_online(s', a')).
+    The online net selects a' (ties: lowest index), the target net values it; arguments as `dqn_target`'s."""
     if next_q_online.shape != next_q_target.shape:
         raise ValueError(f"next_q_online {tuple(next_q_online.shape)} and next_q_target "
                          f"{tuple(next_q_target.shape)} must have the same shape")
@@ -55,22 +50,14 @@ class AgentConfig:
     `lr` and `tau` are the values notebook 04 tuned. Exploration belongs to the training loop: `act` takes epsilon.
     """
 
-    hidden_sizes: tuple[int, ...] = (128, 128)
-    """Widths of the hidden layers of the Q-network MLP (ReLU after each)."""
-    lr: float = 2e-3
-    """Adam step size (tuned in notebook 04)."""
-    gamma: float = 0.99
-    """Discount factor in the TD target, in [0, 1]."""
-    double: bool = True
-    """True: Double DQN target (online net picks a', target net values it). False: DQN target (max of target net)."""
-    huber_delta: float = 1.0
-    """Huber loss threshold: quadratic for |TD error| <= delta, linear beyond."""
-    grad_clip_norm: float | None = 10.0
-    """Clip the global gradient norm to this value before each step (None: no clipping)."""
-    tau: float = 0.05
-    """Soft target update rate (tuned in notebook 04): target <- (1 - tau) * target + tau * online, every step."""
-    target_sync_every: int | None = None
-    """None: soft updates with `tau`. An int K: hard copy every K gradient steps instead (tau unused)."""
+    hidden_sizes: tuple[int, ...] = (128, 128)  # widths of the Q-network's hidden layers (ReLU after each)
+    lr: float = 2e-3  # Adam step size (tuned in notebook 04)
+    gamma: float = 0.99  # discount factor in the TD target, in [0, 1]
+    double: bool = True  # True: Double DQN target, eq. (4); False: DQN target, eq. (3)
+    huber_delta: float = 1.0  # Huber loss: quadratic for |TD error| <= delta, linear beyond
+    grad_clip_norm: float | None = 10.0  # clip the global gradient norm to this before each step (None: never)
+    tau: float = 0.05  # soft target update rate after every gradient step, eq. (6) (tuned in notebook 04)
+    target_sync_every: int | None = None  # an int K: hard copy every K gradient steps instead of soft updates
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden_sizes", check_shape("hidden_sizes", self.hidden_sizes))
@@ -105,22 +92,19 @@ class QNetwork(nn.Module):
 
 # %% ../notebooks/03_double_dqn.ipynb #c036
 class UpdateResult(NamedTuple):
-    """What one `DQNAgent.update` returns."""
+    """What one `DQNAgent.update` returns, both from before the step: the minimised loss
+    mean_i(w_i * huber(delta_i)), and td_errors (B,) float32 |delta_i|, unweighted (the new priorities' input)."""
 
     loss: float
-    """The minimised loss, mean_i(w_i * huber(delta_i)), before the step."""
     td_errors: np.ndarray
-    """(B,) float32 |target_i - Q_online(s_i, a_i)|, unweighted and before the step: the new priorities' input."""
 
 # %% ../notebooks/03_double_dqn.ipynb #c037
 class DQNAgent:
     """A (Double) DQN agent for `obs_dim` >= 1 inputs and `n_actions` >= 1 (`env.action_space.n`) actions.
 
-    `online_net` is trained by `update`. `target_net` is a separate copy, not a child module: no gradient
-    reaches it, the optimizer never sees it, and it changes only by the sync rule (a hard copy every
-    `config.target_sync_every` gradient steps, or else a soft update with `config.tau` after each step).
-    `seed` seeds the network initialisation; the caller's torch random state is left as it was.
-    """
+    `update` trains `online_net`. `target_net` is a separate frozen copy, not a child module: it changes only
+    by the sync rule (hard copy every `target_sync_every` gradient steps, else soft updates with `tau`).
+    `seed` seeds the initialisation; the caller's torch random state is left as it was."""
 
     def __init__(self, obs_dim: int, n_actions: int, config: AgentConfig = AgentConfig(), seed: int = 0) -> None:
         self.config = config
@@ -150,10 +134,8 @@ def td_targets(self: DQNAgent, rewards: torch.Tensor, terminated: torch.Tensor,
 def update(self: DQNAgent, batch: Any) -> UpdateResult:
     """One gradient step on `batch` (loss (5), weights applied once), then the target-sync rule.
 
-    batch: NumPy arrays obs (B, obs_dim), actions (B,) integers in [0, n_actions), rewards (B,), next_obs
-    (B, obs_dim), terminated (B,) 0/1, weights (B,) >= 0; a bad field raises ValueError naming it.
-    Returns UpdateResult(loss, td_errors) from before the step. Cost: three forward passes, one backward.
-    """
+    batch: arrays obs, next_obs (B, obs_dim), actions (B,) in [0, n_actions), rewards (B,), terminated (B,) 0/1,
+    weights (B,) >= 0 (ValueError names a bad one). Cost: three forward passes, one backward."""
     size = check_int("len(batch.obs)", len(batch.obs), 1)
     obs = check_array("batch.obs", batch.obs, (size, self.obs_dim), np.float32)
     actions = check_array("batch.actions", batch.actions, (size,), np.int64, kind="int", low=0)
@@ -225,8 +207,8 @@ def act(self: DQNAgent, obs: Any, epsilon: float, rng: np.random.Generator) -> i
 # %% ../notebooks/03_double_dqn.ipynb #c052a
 @patch
 def state_dict(self: DQNAgent) -> dict[str, Any]:
-    """A deep copy of both networks, the optimizer, the gradient-step count and the config (not the replay
-    buffer, random generators or environment-step count, which belong to the training loop)."""
+    """A deep copy of both networks, the optimizer, the gradient-step count and the config (not what belongs
+    to the training loop: the replay buffer, random generators, environment-step count)."""
     return copy.deepcopy({"obs_dim": self.obs_dim, "n_actions": self.n_actions, "config": asdict(self.config),
                           "online_net": self.online_net.state_dict(), "target_net": self.target_net.state_dict(),
                           "optimizer": self.optimizer.state_dict(), "gradient_steps": self.gradient_steps})
