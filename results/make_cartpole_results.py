@@ -20,15 +20,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
-import platform
-import sys
 import time
 from pathlib import Path
 
-from prdqn_helpers.checkpoints import versions
 from prdqn_helpers.parallel import Job, train_many
 from prdqn_helpers.train import TrainConfig
+from provenance import provenance  # results/provenance.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 PER_VS_UNIFORM_SEEDS = tuple(range(100, 110))
@@ -60,15 +57,8 @@ def _write(name: str, jobs: list[Job], overrides: dict[str, dict], seeds: tuple[
     start = time.perf_counter()
     runs = [_compact(run) for run in train_many(jobs, workers=workers)]
     record = {
-        "command": "python results/make_cartpole_results.py " + " ".join(sys.argv[1:]),
-        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "seeds": list(seeds),
-        "base_config": dataclasses.asdict(TrainConfig()),
+        **provenance(seeds, workers, start),
         "overrides": overrides,
-        "versions": versions(),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "workers": workers,
-                    "load_average_after": round(os.getloadavg()[0], 2),
-                    "total_wall_seconds": round(time.perf_counter() - start, 1)},
         "runs": runs,
     }
     path = HERE / f"cartpole_{name}.json"

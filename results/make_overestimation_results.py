@@ -27,9 +27,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import multiprocessing
-import os
-import platform
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -37,9 +34,9 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 
-from prdqn_helpers.checkpoints import versions
 from prdqn_helpers.dqn import DQNAgent
 from prdqn_helpers.train import TrainConfig, train
+from provenance import provenance  # results/provenance.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 SEEDS = (0, 1, 2, 3, 4)
@@ -104,16 +101,10 @@ def main() -> None:
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         runs = list(pool.map(run, jobs))
     record = {
-        "command": "python results/make_overestimation_results.py " + " ".join(sys.argv[1:]),
-        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "seeds": list(SEEDS),
-        "base_config": dataclasses.asdict(TrainConfig()),
+        **provenance(SEEDS, 2, start),
         "settings": SETTINGS,
         "protocol": {"total_env_steps": STEPS, "measure_every": MEASURE_EVERY, "episodes": EPISODES,
                      "horizon": HORIZON, "tail": TAIL, "replay": "prioritized", "solve_threshold": 501.0},
-        "versions": versions(),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "workers": 2,
-                    "total_wall_seconds": round(time.perf_counter() - start, 1)},
         "runs": runs,
     }
     path = HERE / "cartpole_overestimation.json"

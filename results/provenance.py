@@ -1,0 +1,27 @@
+"""What every committed result file records about how it was made (shared by the scripts in this folder)."""
+
+import dataclasses
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from prdqn_helpers.checkpoints import versions
+from prdqn_helpers.train import TrainConfig
+
+
+def provenance(seeds: tuple[int, ...], workers: int, start: float) -> dict[str, Any]:
+    """The command, creation time, seeds, base config, package versions and machine of a result file;
+    `start` is the `time.perf_counter()` at which the runs began."""
+    return {
+        "command": f"python results/{Path(sys.argv[0]).name} " + " ".join(sys.argv[1:]),
+        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "seeds": list(seeds),
+        "base_config": dataclasses.asdict(TrainConfig()),
+        "versions": versions(),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "workers": workers,
+                    "load_average_after": round(os.getloadavg()[0], 2),
+                    "total_wall_seconds": round(time.perf_counter() - start, 1)},
+    }
