@@ -45,6 +45,7 @@ class TrainConfig(AgentConfig):
     eval_every: int = 500  # env steps between greedy evaluations
     eval_episodes: int = 10  # greedy episodes per evaluation, in lockstep
     solve_threshold: float = 475.0  # mean greedy return that counts as a pass (CartPole-v1's threshold)
+    full_budget: bool = False  # keep training after the first confirmed pass, to the end of the budget
     final_eval_episodes: int = 100  # greedy episodes from fresh start states that confirm a pass
     torch_threads: int = 1  # torch threads during the run (tiny networks only lose from more)
     # The original notebook's choices, all off by default (section 9 switches each on alone).
@@ -232,12 +233,13 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
                 history.eval_means.append(mean)
                 if on_eval is not None:
                     on_eval(step, agent)
-                if mean >= config.solve_threshold and final_check(agent, final_env, final_seed, history, config,
-                                                                  step, confirming=True):
+                if (mean >= config.solve_threshold and not history.solved  # the first pass confirmed ends
+                        and final_check(agent, final_env, final_seed, history, config, step, confirming=True)
+                        and not config.full_budget):                       # the run, unless full_budget
                     break
             if step % 250 == 0:
                 show_progress(bar, history, step, epsilon)
-        else:  # budget spent without a confirmed pass: measure the last weights (this cannot solve the run)
+        else:  # budget spent (unsolved, or full_budget): measure the last weights (this cannot solve a run)
             if not history.final_checks or history.final_checks[-1][0] != step:
                 final_check(agent, final_env, final_seed, history, config, step, confirming=False)
     except KeyboardInterrupt:
@@ -260,7 +262,10 @@ def summarize(history: TrainHistory, config: TrainConfig) -> dict[str, Any]:
                                                          "eval_means", "loss_steps", "losses")}
     curves["final_checks"] = [list(check) for check in history.final_checks]
     headline = {name: getattr(history, name) for name in ("solved", "env_steps_to_solve", "final_eval_mean")}
-    return {**headline, "final_eval_episodes": config.final_eval_episodes,
+    after_solve = [mean for step, mean in zip(history.eval_steps, history.eval_means)  # from the first confirmed pass
+                   if history.solved and step >= history.env_steps_to_solve]
+    stayed = float(np.mean(np.array(after_solve) >= config.solve_threshold)) if after_solve else None
+    return {**headline, "post_solve_eval_fraction": stayed, "final_eval_episodes": config.final_eval_episodes,
             "wall_seconds": round(history.wall_seconds, 3), "cpu_seconds": round(history.cpu_seconds, 3),
             "seed": history.seed, "replay": history.replay, "env_steps": history.env_steps,
             "interrupted": history.interrupted, "config": asdict(config), "history": curves}

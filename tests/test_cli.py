@@ -32,6 +32,7 @@ def test_defaults_are_train_config_defaults() -> None:
     (["--hidden-sizes", "32"], {"hidden_sizes": (32,)}),
     (["--grad-clip-norm", "None"], {"grad_clip_norm": None}),
     (["--target-sync-every", "100"], {"target_sync_every": 100}),
+    (["--full-budget", "True"], {"full_budget": True}),
     (["--fixed-epsilon", "0.5", "--priority-clip", "True"], {"fixed_epsilon": 0.5, "priority_clip": True}),
     (["--lr", "1e-3", "--total-env-steps", "2000", "--env-id", "Acrobot-v1"],
      {"lr": 1e-3, "total_env_steps": 2000, "env_id": "Acrobot-v1"}),

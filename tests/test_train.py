@@ -259,6 +259,38 @@ def test_budget_end_check_does_not_undo_an_earlier_confirmation_failure(monkeypa
 
 
 @pytest.mark.slow
+def test_full_budget_trains_on_after_the_first_confirmed_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pass at 200 confirmed; training goes on to 600 without more confirmations; the last weights are measured.
+    calls = _scripted_evaluate(monkeypatch, eval_means=[480.0, 100.0, 490.0], final_means=[490.0, 300.0])
+    config = dataclasses.replace(TINY, full_budget=True)
+    history, _ = train(config, 0, progress=False)
+    assert calls == {"eval": 3, "final": 2} and history.env_steps == 600
+    assert history.solved and history.env_steps_to_solve == 200
+    assert history.final_checks == [(200, 490.0), (600, 300.0)] and history.final_eval_mean == 300.0
+    summary = summarize(history, config)
+    assert summary["post_solve_eval_fraction"] == pytest.approx(2 / 3)   # 480 and 490 of 480, 100, 490
+
+
+@pytest.mark.slow
+def test_full_budget_keeps_confirming_until_a_pass_is_confirmed(monkeypatch: pytest.MonkeyPatch) -> None:
+    _scripted_evaluate(monkeypatch, eval_means=[480.0, 480.0, 480.0], final_means=[470.0, 476.0, 300.0])
+    config = dataclasses.replace(TINY, full_budget=True)
+    history, _ = train(config, 0, progress=False)
+    assert history.final_checks == [(200, 470.0), (400, 476.0), (600, 300.0)]
+    assert history.env_steps_to_solve == 400 and summarize(history, config)["post_solve_eval_fraction"] == 1.0
+
+
+@pytest.mark.slow
+def test_post_solve_fraction_is_none_when_unsolved_and_one_when_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    _scripted_evaluate(monkeypatch, eval_means=[100.0], final_means=[150.0])
+    history, _ = train(TINY, 0, progress=False)
+    assert summarize(history, TINY)["post_solve_eval_fraction"] is None
+    _scripted_evaluate(monkeypatch, eval_means=[20.0, 480.0], final_means=[490.0])
+    history, _ = train(TINY, 0, progress=False)
+    assert history.env_steps == 400 and summarize(history, TINY)["post_solve_eval_fraction"] == 1.0
+
+
+@pytest.mark.slow
 def test_train_returns_what_it_has_on_keyboard_interrupt(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"n": 0}
 
@@ -383,7 +415,8 @@ def test_load_checkpoint_rejects_other_files(tmp_path) -> None:
 def test_summarize_is_json_ready_with_the_design_fields(tiny_run) -> None:
     history, _ = tiny_run
     summary = json.loads(json.dumps(summarize(history, TINY)))
-    for key in ("solved", "env_steps_to_solve", "final_eval_mean", "final_eval_episodes", "wall_seconds", "seed",
+    for key in ("solved", "env_steps_to_solve", "final_eval_mean", "post_solve_eval_fraction", "final_eval_episodes",
+                "wall_seconds", "seed",
                 "replay", "config", "history"):
         assert key in summary
     assert summary["config"]["total_env_steps"] == 600 and summary["final_eval_episodes"] == 4
