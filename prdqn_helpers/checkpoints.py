@@ -1,6 +1,7 @@
 """A run's files: checkpoint, JSON summary, versions (hand-written; notebook 04 uses them, teaches none)."""
 
 import json
+import pickle
 import platform
 from dataclasses import asdict
 from importlib import metadata
@@ -33,7 +34,10 @@ def save_checkpoint(path: str | Path, agent: DQNAgent, config: TrainConfig) -> P
 def load_checkpoint(path: str | Path) -> tuple[DQNAgent, TrainConfig]:
     """The agent and config of a `save_checkpoint` file, loaded with `weights_only=True` (no code runs);
     FileNotFoundError if there is none, ValueError if it is another kind of file."""
-    state = torch.load(Path(path), weights_only=True)
+    try:
+        state = torch.load(Path(path), weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, KeyError) as error:  # not a torch.save file
+        raise ValueError(f"{str(path)!r} is not a checkpoint written by save_checkpoint ({error})") from None
     if not isinstance(state, dict) or {"agent", "train_config"} - set(state):
         raise ValueError(f"{str(path)!r} is not a checkpoint written by save_checkpoint")
     config = TrainConfig(**state["train_config"])

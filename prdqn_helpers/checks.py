@@ -44,6 +44,13 @@ def check_real(name: str, value: object, low: float = -math.inf, high: float = m
     return number
 
 
+def check_bool(name: str, value: object) -> bool:
+    """``value`` if it is a ``bool`` (or NumPy bool): a string such as "False" would count as true."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {_quote(value)}")
+    return bool(value)
+
+
 def check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
     """``value`` if it is one of ``choices``."""
     if value not in choices:

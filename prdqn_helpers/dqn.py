@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -13,7 +13,8 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .checks import check_array, check_int, check_real, check_rng, check_shape
+from .checks import check_array, check_bool, check_int, check_real, check_rng, check_shape
+from .seeding import MAX_SEED
 
 # %% auto #0
 __all__ = ['dqn_target', 'double_dqn_target', 'AgentConfig', 'QNetwork', 'UpdateResult', 'DQNAgent']
@@ -60,6 +61,8 @@ class AgentConfig:
     target_sync_every: int | None = None  # an int K: hard copy every K gradient steps instead of soft updates
 
     def __post_init__(self) -> None:
+        for switch in (f.name for f in fields(self) if f.type in (bool, "bool")):  # "False" is not False
+            check_bool(switch, getattr(self, switch))
         object.__setattr__(self, "hidden_sizes", check_shape("hidden_sizes", self.hidden_sizes))
         check_real("lr", self.lr, 0.0, low_open=True)
         check_real("gamma", self.gamma, 0.0, 1.0)
@@ -109,7 +112,7 @@ class DQNAgent:
     def __init__(self, obs_dim: int, n_actions: int, config: AgentConfig = AgentConfig(), seed: int = 0) -> None:
         self.config = config
         with torch.random.fork_rng(devices=[]):  # deterministic init without touching the caller's RNG
-            torch.manual_seed(check_int("seed", seed, 0, 2**64 - 1))
+            torch.manual_seed(check_int("seed", seed, 0, MAX_SEED))
             self.online_net = QNetwork(obs_dim, n_actions, config.hidden_sizes)
         self.obs_dim, self.n_actions = self.online_net.obs_dim, self.online_net.n_actions
         self.target_net = copy.deepcopy(self.online_net).requires_grad_(False)  # theta^-: its own module, frozen

@@ -65,7 +65,7 @@ class TrainConfig(AgentConfig):
             check_real(name, getattr(self, name), 0.0, 1.0)
         if self.fixed_epsilon is not None:
             check_real("fixed_epsilon", self.fixed_epsilon, 0.0, 1.0)
-        check_real("alpha", self.alpha, 0.0)
+        check_real("alpha", self.alpha, 0.0, 1.0)
         check_real("priority_eps", self.priority_eps, 0.0, low_open=True)
         check_real("solve_threshold", self.solve_threshold)
         if not isinstance(self.env_id, str) or not self.env_id:
@@ -263,7 +263,7 @@ def summarize(history: TrainHistory, config: TrainConfig) -> dict[str, Any]:
     curves["final_checks"] = [list(check) for check in history.final_checks]
     headline = {name: getattr(history, name) for name in ("solved", "env_steps_to_solve", "final_eval_mean")}
     after_solve = [mean for step, mean in zip(history.eval_steps, history.eval_means)  # from the first confirmed pass
-                   if history.solved and step >= history.env_steps_to_solve]
+                   if config.full_budget and history.solved and step >= history.env_steps_to_solve]
     stayed = float(np.mean(np.array(after_solve) >= config.solve_threshold)) if after_solve else None
     return {**headline, "post_solve_eval_fraction": stayed, "final_eval_episodes": config.final_eval_episodes,
             "wall_seconds": round(history.wall_seconds, 3), "cpu_seconds": round(history.cpu_seconds, 3),

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from prdqn_helpers.checks import (check_array, check_choice, check_indices, check_int, check_real, check_rng,
+from prdqn_helpers.checks import (check_array, check_bool, check_choice, check_indices, check_int, check_real, check_rng,
                                   check_shape)
 
 
@@ -109,3 +109,10 @@ def test_check_array_returns_a_new_array_the_caller_may_overwrite() -> None:
     out = check_array("values", given, (2,))
     out[0] = 7.0
     assert given.tolist() == [1.0, 2.0]
+
+
+def test_check_bool_rejects_strings_and_numbers() -> None:
+    assert check_bool("double", np.bool_(False)) is False and check_bool("double", True) is True
+    for bad in ("False", 0, 1.0, None):
+        with pytest.raises(ValueError, match="^double must be True or False, got "):
+            check_bool("double", bad)

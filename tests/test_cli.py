@@ -58,6 +58,8 @@ def test_replay_and_progress_flags() -> None:
     (["--seed", "0", "--out", "OUT", "--lr", "fast"], "--lr"),
     (["--seed", "0", "--out", "OUT", "--lr", "-1"], "--lr"),
     (["--seed", "0", "--out", "OUT", "--gamma", "1.5"], "--gamma"),
+    (["--seed", "0", "--out", "OUT", "--alpha", "1.5"], "--alpha"),
+    (["--seed", "0", "--out", "OUT", "--full-budget", "yes"], "--full-budget"),
     (["--seed", "0", "--out", "OUT", "--hidden-sizes", "64", "x"], "--hidden-sizes"),
     (["--seed", "0", "--out", "OUT", "--batch-size", "100000"], "--batch-size"),
     (["--seed", "0", "--out", "OUT", "--eval-every", "0"], "--eval-every"),

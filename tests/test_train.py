@@ -281,13 +281,20 @@ def test_full_budget_keeps_confirming_until_a_pass_is_confirmed(monkeypatch: pyt
 
 
 @pytest.mark.slow
-def test_post_solve_fraction_is_none_when_unsolved_and_one_when_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_post_solve_fraction_is_none_when_unsolved_or_stopped_at_the_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     _scripted_evaluate(monkeypatch, eval_means=[100.0], final_means=[150.0])
-    history, _ = train(TINY, 0, progress=False)
-    assert summarize(history, TINY)["post_solve_eval_fraction"] is None
+    full = dataclasses.replace(TINY, full_budget=True)
+    history, _ = train(full, 0, progress=False)
+    assert summarize(history, full)["post_solve_eval_fraction"] is None            # never solved
     _scripted_evaluate(monkeypatch, eval_means=[20.0, 480.0], final_means=[490.0])
-    history, _ = train(TINY, 0, progress=False)
-    assert history.env_steps == 400 and summarize(history, TINY)["post_solve_eval_fraction"] == 1.0
+    history, _ = train(TINY, 0, progress=False)                                     # stops at its pass: nothing after
+    assert history.env_steps == 400 and summarize(history, TINY)["post_solve_eval_fraction"] is None
+
+
+def test_config_rejects_non_bool_switches_naming_them() -> None:
+    for name in ("double", "full_budget", "reward_rewrite", "priority_clip", "is_weight_on_both_sides"):
+        with pytest.raises(ValueError, match=f"^{name} must be True or False, got 'False'$"):
+            TrainConfig(**{name: "False"})
 
 
 @pytest.mark.slow
@@ -409,6 +416,10 @@ def test_load_checkpoint_rejects_other_files(tmp_path) -> None:
     torch.save({"weights": torch.zeros(3)}, path)
     with pytest.raises(ValueError, match="not a checkpoint"):
         load_checkpoint(path)
+    text = tmp_path / "notes.txt"
+    text.write_text("not a checkpoint at all\n")
+    with pytest.raises(ValueError, match="not a checkpoint"):
+        load_checkpoint(text)
 
 
 @pytest.mark.slow

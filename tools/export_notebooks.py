@@ -32,6 +32,9 @@ def export_notebooks(root: Path = ROOT, names: list[str] | None = None) -> list[
     """Export ``root/notebooks/*.ipynb`` (or only ``names``) into ``root/prdqn_helpers``; return the notebooks read."""
     notebooks = sorted((root / "notebooks").glob("*.ipynb"))
     if names:
+        unknown = set(names) - {nb.name for nb in notebooks} - {nb.stem for nb in notebooks}
+        if unknown:
+            raise SystemExit(f"no such notebook in {root / 'notebooks'}: {', '.join(sorted(unknown))}")
         notebooks = [nb for nb in notebooks if nb.name in names or nb.stem in names]
     for notebook in notebooks:
         nb_export(str(notebook), lib_path=str(root / "prdqn_helpers"), mod_maker=WholeModuleMaker)
