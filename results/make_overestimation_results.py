@@ -1,6 +1,6 @@
-"""Make results/cartpole_overestimation.json, which notebook 03 (section 5) reads.
+"""Make results/cartpole_overestimation.json, which notebook 03 (section 4) reads.
 
-    .venv/bin/python results/make_overestimation_results.py     # about 10 min on 2 otherwise idle cores
+    .venv/bin/python results/make_overestimation_results.py     # about 11 min on 2 otherwise idle cores
 
 Overestimation in a learning agent, measured as van Hasselt et al. (2016, Figure 3) measure it: during
 training, the agent's value estimate at the states its greedy policy visits, against the discounted
