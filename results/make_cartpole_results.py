@@ -25,7 +25,7 @@ from pathlib import Path
 
 from prdqn_helpers.parallel import Job, train_many
 from prdqn_helpers.train import TrainConfig
-from provenance import provenance  # results/provenance.py, beside this script
+from provenance import compact, provenance  # results/provenance.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 PER_VS_UNIFORM_SEEDS = tuple(range(100, 110))
@@ -44,18 +44,9 @@ ORIGINAL_CHOICES = {
 }
 
 
-def _compact(run: dict) -> dict:
-    """Drop the per-episode training returns, round the losses: a few kB per run."""
-    history = dict(run["history"])
-    history["n_episodes"] = len(history.pop("episode_returns"))
-    history.pop("episode_end_steps")
-    history["losses"] = [float(f"{loss:.5g}") for loss in history["losses"]]
-    return {**run, "history": history}
-
-
 def _write(name: str, jobs: list[Job], overrides: dict[str, dict], seeds: tuple[int, ...], workers: int) -> None:
     start = time.perf_counter()
-    runs = [_compact(run) for run in train_many(jobs, workers=workers)]
+    runs = [compact(run) for run in train_many(jobs, workers=workers)]
     record = {
         **provenance(seeds, workers, start),
         "overrides": overrides,

@@ -1,4 +1,5 @@
-"""What every committed result file records about how it was made (shared by the scripts in this folder)."""
+"""What every committed result file records about how it was made, and how a run is stored (shared by the
+scripts in this folder)."""
 
 import dataclasses
 import os
@@ -25,3 +26,12 @@ def provenance(seeds: tuple[int, ...], workers: int, start: float) -> dict[str, 
                     "load_average_after": round(os.getloadavg()[0], 2),
                     "total_wall_seconds": round(time.perf_counter() - start, 1)},
     }
+
+
+def compact(run: dict[str, Any]) -> dict[str, Any]:
+    """A `summarize` record without the per-episode training returns, losses rounded: a few kB per run."""
+    history = dict(run["history"])
+    history["n_episodes"] = len(history.pop("episode_returns"))
+    history.pop("episode_end_steps")
+    history["losses"] = [float(f"{loss:.5g}") for loss in history["losses"]]
+    return {**run, "history": history}

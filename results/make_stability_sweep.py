@@ -1,0 +1,56 @@
+"""Make results/cartpole_stability_sweep.json: which settings keep CartPole solved once solved (issue 11's sweep).
+
+    .venv/bin/python results/make_stability_sweep.py        # 36 runs, about 25 min on 2 otherwise idle cores
+
+Every run trains for the whole 50,000-step budget (`full_budget=True`): it keeps learning after its first
+confirmed pass, and its summary records `post_solve_eval_fraction` (the share of evaluations from that pass on
+whose 10-episode mean is still >= 475) and `final_eval_mean` (100 episodes on the last weights). The same grid
+runs with prioritized and with uniform replay, on the tuning seeds 0, 1 and 2 only (reporting seeds are others),
+so both replay kinds get the same tuning budget. Settings are fixed before the run starts: nothing changes
+when a run solves.
+
+Grid: the learning rate and the soft target-update rate together (faster to slower), and, at lr 5e-4 /
+tau 0.01, a smaller buffer (10,000 transitions: only recent experience) and a lower exploration floor (0.01).
+Selection rule, to be applied to this file for each replay kind: the largest median post_solve_eval_fraction
+(unsolved runs count 0), then the most final means >= 475, then the smallest median steps to solve.
+"""
+
+import argparse
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+from prdqn_helpers.parallel import Job, train_many
+from prdqn_helpers.train import TrainConfig
+from provenance import compact, provenance  # results/provenance.py, beside this script
+
+HERE = Path(__file__).resolve().parent
+SEEDS = (0, 1, 2)
+GRID = {
+    "lr 2e-3, tau 0.05 (defaults)": {},
+    "lr 1e-3, tau 0.02": {"lr": 1e-3, "tau": 0.02},
+    "lr 5e-4, tau 0.01": {"lr": 5e-4, "tau": 0.01},
+    "lr 2e-4, tau 0.005": {"lr": 2e-4, "tau": 0.005},
+    "lr 5e-4, tau 0.01, buffer 10k": {"lr": 5e-4, "tau": 0.01, "buffer_size": 10_000},
+    "lr 5e-4, tau 0.01, eps_end 0.01": {"lr": 5e-4, "tau": 0.01, "eps_end": 0.01},
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
+    args = parser.parse_args()
+    base = dataclasses.replace(TrainConfig(), full_budget=True)
+    jobs = [Job(dataclasses.replace(base, **change), seed, replay, label)
+            for label, change in GRID.items() for replay in ("prioritized", "uniform") for seed in SEEDS]
+    start = time.perf_counter()
+    runs = [compact(run) for run in train_many(jobs, workers=args.workers)]
+    record = {**provenance(SEEDS, args.workers, start), "full_budget": True, "grid": GRID, "runs": runs}
+    path = HERE / "cartpole_stability_sweep.json"
+    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
+    print(f"wrote {path.name}: {len(runs)} runs, {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
