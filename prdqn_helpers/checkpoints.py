@@ -32,8 +32,7 @@ def save_checkpoint(path: str | Path, agent: DQNAgent, config: TrainConfig) -> P
 
 
 def load_checkpoint(path: str | Path) -> tuple[DQNAgent, TrainConfig]:
-    """The agent and config of a `save_checkpoint` file, loaded with `weights_only=True` (no code runs);
-    FileNotFoundError if there is none, ValueError if it is another kind of file."""
+    """The agent and config of a `save_checkpoint` file (`weights_only`: no code runs); ValueError for other files."""
     try:
         state = torch.load(Path(path), weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, KeyError) as error:  # not a torch.save file

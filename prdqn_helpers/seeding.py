@@ -11,8 +11,7 @@ MAX_SEED = 2**64 - 1  # torch.manual_seed's largest; NumPy takes any non-negativ
 
 
 def seed_everything(seed: int) -> np.random.Generator:
-    """Seed Python's, NumPy's and torch's global generators (a safety net for third-party code) and return a fresh
-    NumPy ``Generator`` for library code. Raises ``ValueError`` unless ``seed`` is an integer in [0, 2**64 - 1]."""
+    """Seed Python's, NumPy's and torch's global generators (for third-party code); a fresh Generator for ours."""
     seed = check_int("seed", seed, 0, MAX_SEED)
     random.seed(seed)
     np.random.seed(seed % 2**32)

@@ -27,8 +27,7 @@ REPLAY_KINDS = ("prioritized", "uniform")
 
 @dataclass(frozen=True)
 class TrainConfig(AgentConfig):
-    """Every setting of a training run: the agent's (from `AgentConfig`) and the loop's. Frozen: vary it with
-    `dataclasses.replace`. A bad value raises ValueError naming the field (notebook 04, section 2)."""
+    """Every setting of a run, the agent's (`AgentConfig`) and the loop's; frozen; ValueError names a bad field."""
 
     env_id: str = "CartPole-v1"  # Gymnasium environment id (discrete actions, vector observations)
     total_env_steps: int = 50_000  # budget: training stops after this many env steps, solved or not
@@ -36,7 +35,7 @@ class TrainConfig(AgentConfig):
     batch_size: int = 64  # transitions per gradient step
     warmup_steps: int = 1_000  # env steps before the first gradient step (then one per env step)
     eps_start: float = 1.0  # exploration epsilon at env step 0
-    eps_end: float = 0.05  # exploration epsilon from env step eps_decay_steps on
+    eps_end: float = 0.01  # exploration epsilon from env step eps_decay_steps on (tuned in notebook 05)
     eps_decay_steps: int = 10_000  # env steps over which epsilon falls linearly from eps_start to eps_end
     alpha: float = 0.6  # PER: prioritization exponent (0 = uniform)
     beta0: float = 0.4  # PER: importance-sampling exponent at step 0, annealed linearly to 1
@@ -48,11 +47,14 @@ class TrainConfig(AgentConfig):
     full_budget: bool = False  # keep training after the first confirmed pass, to the end of the budget
     final_eval_episodes: int = 100  # greedy episodes from fresh start states that confirm a pass
     torch_threads: int = 1  # torch threads during the run (tiny networks only lose from more)
-    # The original notebook's choices, all off by default (section 9 switches each on alone).
+    # The original notebook's choices, all off by default (notebook 05 runs it and repairs it choice by choice).
     fixed_epsilon: float | None = None  # explore with this constant epsilon instead (the original: 0.5)
     is_weight_on_both_sides: bool = False  # weight each squared error by w**2 (the original's w Q - w Y)
     reward_rewrite: bool = False  # learner sees reward -1 on termination, 0.01 otherwise (with gamma 0.9)
     priority_clip: bool = False  # priorities from min(|TD error| + 0.1, 1)
+    train_episode_cap: int | None = None  # cut training episodes at this many steps (the original: 300)
+    truncation_as_failure: bool = False  # store a time-limit cut as a termination (the original's `done`)
+    target_copy_every_episodes: int | None = None  # also copy the target net every K episodes (the original: 100)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -65,6 +67,9 @@ class TrainConfig(AgentConfig):
             check_real(name, getattr(self, name), 0.0, 1.0)
         if self.fixed_epsilon is not None:
             check_real("fixed_epsilon", self.fixed_epsilon, 0.0, 1.0)
+        for name in ("train_episode_cap", "target_copy_every_episodes"):
+            if getattr(self, name) is not None:
+                check_int(name, getattr(self, name), 1)
         check_real("alpha", self.alpha, 0.0, 1.0)
         check_real("priority_eps", self.priority_eps, 0.0, low_open=True)
         check_real("solve_threshold", self.solve_threshold)
@@ -73,8 +78,7 @@ class TrainConfig(AgentConfig):
 
 # %% ../notebooks/04_cartpole_training.ipynb #c014
 def make_eval_env(env_id: str, num_envs: int) -> gym.vector.VectorEnv:
-    """`num_envs` copies of `env_id` for greedy evaluation: the environment's own vectorized version
-    if it has one (CartPole-v1 steps all copies in one NumPy call), else Gymnasium's synchronous wrapper."""
+    """`num_envs` copies of `env_id`: its own vectorized version if any (CartPole-v1's), else a synchronous one."""
     num_envs = check_int("num_envs", num_envs, 1)
     try:
         return gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="vector_entry_point")
@@ -85,7 +89,10 @@ def make_eval_env(env_id: str, num_envs: int) -> gym.vector.VectorEnv:
 def evaluate(agent: DQNAgent, eval_env: gym.vector.VectorEnv, seed: int) -> np.ndarray:
     """Greedy returns, (num_envs,) float64, of one episode per copy of `eval_env` (start states seeded by `seed`),
     in lockstep: ONE forward pass per step for all copies, at most max_episode_steps of them."""
-    obs, _ = eval_env.reset(seed=int(seed))
+    seeds = int(seed)  # CartPole's vector env: one generator for all copies; a wrapper would seed copy i with
+    if isinstance(eval_env, gym.vector.SyncVectorEnv):  # seed + i, the next evaluation's copy i - 1: overlap
+        seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seeds).spawn(eval_env.num_envs)]
+    obs, _ = eval_env.reset(seed=seeds)
     returns = np.zeros(eval_env.num_envs)
     running = np.ones(eval_env.num_envs, dtype=bool)
     while running.any():
@@ -96,8 +103,7 @@ def evaluate(agent: DQNAgent, eval_env: gym.vector.VectorEnv, seed: int) -> np.n
 
 # %% ../notebooks/04_cartpole_training.ipynb #c022
 def derive_seeds(seed: int) -> tuple[int, int, int]:
-    """Training, evaluation and final-check seeds of run `seed` (an integer in [0, 2**64 - 1], else ValueError):
-    independent streams from `np.random.SeedSequence(seed).spawn(3)`; evaluation k uses `eval_seed + k`."""
+    """Training, evaluation (k-th: `eval_seed + k`) and final-check seeds of run `seed`: SeedSequence(seed).spawn(3)."""
     seed = check_int("seed", seed, 0, MAX_SEED)
     return tuple(int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(3))
 
@@ -161,8 +167,7 @@ def learn(agent: DQNAgent, buffer: ReplayBuffer, config: TrainConfig, step: int,
 # %% ../notebooks/04_cartpole_training.ipynb #c034d
 def final_check(agent: DQNAgent, final_env: gym.vector.VectorEnv, final_seed: int, history: TrainHistory,
                 config: TrainConfig, step: int, confirming: bool) -> bool:
-    """The protocol's check at `step` on `final_eval_episodes` fresh episodes, recorded in `history`; returns
-    whether the run is solved. Only a check confirming a passing evaluation (`confirming`) can solve it."""
+    """The 100-episode check at `step`, recorded; only one `confirming` a passing evaluation can solve the run."""
     mean = float(evaluate(agent, final_env, final_seed + len(history.final_checks)).mean())
     history.final_checks.append((step, mean))
     history.final_eval_mean = mean
@@ -179,11 +184,10 @@ def show_progress(bar: tqdm, history: TrainHistory, step: int, epsilon: float) -
 
 # %% ../notebooks/04_cartpole_training.ipynb #c034c
 def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "prioritized",
-          progress: bool = True, on_eval: Callable[[int, DQNAgent], None] | None = None) -> TrainResult:
-    """Train a Double DQN agent on `config.env_id` with prioritized or uniform replay; `seed` seeds everything once.
-    `on_eval(step, agent)`, if given, runs after each evaluation. Ctrl-C stops the run with what it has
-    (`history.interrupted`); torch's thread count is always restored. Raises ValueError for a bad config, seed,
-    replay kind, or an environment without discrete actions."""
+          progress: bool = True, on_eval: Callable[[int, DQNAgent, ReplayBuffer], None] | None = None) -> TrainResult:
+    """Train a Double DQN agent with prioritized or uniform replay; `seed` seeds everything once. `on_eval(step, agent,
+    buffer)` runs after each evaluation. Ctrl-C ends the run with what it has (`history.interrupted`); torch's thread
+    count is always restored. ValueError for a bad config, seed, replay kind, or non-discrete actions."""
     start, start_cpu = time.perf_counter(), time.process_time()
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
@@ -197,7 +201,7 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
     try:
         rng = seed_everything(seed)  # drives exploration and sampling
         torch.set_num_threads(config.torch_threads)
-        envs.append(env := gym.make(config.env_id))
+        envs.append(env := gym.make(config.env_id, max_episode_steps=config.train_episode_cap))
         if not isinstance(env.action_space, gym.spaces.Discrete):
             raise ValueError(f"env_id must name an environment with discrete actions, got {config.env_id!r}")
         envs.append(eval_env := make_eval_env(config.env_id, config.eval_episodes))
@@ -211,15 +215,19 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
             action = agent.act(obs, epsilon, rng)
             next_obs, reward, terminated, truncated, _ = env.step(action)
             episode_return += float(reward)
-            if config.reward_rewrite:  # the original's reward (section 9), seen by the learner only
-                reward = -1.0 if terminated else 0.01
-            buffer.add(obs, action, reward, next_obs, terminated)  # truncation is not termination
+            failed = terminated or (config.truncation_as_failure and truncated)  # the original: any end fails
+            if config.reward_rewrite:  # the original's reward (notebook 05), seen by the learner only
+                reward = -1.0 if failed else 0.01
+            buffer.add(obs, action, reward, next_obs, failed)  # truncation is not termination (by default)
             obs = next_obs
             if terminated or truncated:
                 history.episode_end_steps.append(step)
                 history.episode_returns.append(episode_return)
                 episode_return = 0.0
                 obs, _ = env.reset()
+                copy_every = config.target_copy_every_episodes  # the original's hard copy every K episodes
+                if copy_every is not None and len(history.episode_returns) % copy_every == 0:
+                    agent.sync_target()
             if step > config.warmup_steps and len(buffer) >= config.batch_size:
                 loss_sum += learn(agent, buffer, config, step, rng)
                 loss_count += 1
@@ -232,7 +240,7 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
                 history.eval_steps.append(step)
                 history.eval_means.append(mean)
                 if on_eval is not None:
-                    on_eval(step, agent)
+                    on_eval(step, agent, buffer)
                 if (mean >= config.solve_threshold and not history.solved  # the first pass confirmed ends
                         and final_check(agent, final_env, final_seed, history, config, step, confirming=True)
                         and not config.full_budget):                       # the run, unless full_budget

@@ -6,9 +6,9 @@ Overestimation in a learning agent, measured as van Hasselt et al. (2016, Figure
 training, the agent's value estimate at the states its greedy policy visits, against the discounted
 return that policy actually obtains from those states (Monte Carlo).
 
-Runs: the DQN target and the Double DQN target, each with the series' soft target updates
-(tau 0.05 after every gradient step, `TrainConfig()`'s default) and with hard copies every 100
-gradient steps, seeds 0-4, prioritized replay, 20,000 env steps each with no early stop (the solve
+Runs: the DQN target and the Double DQN target, each with fast soft target updates (tau 0.05 after
+every gradient step, lr 2e-3, eps_end 0.05: `TrainConfig()`'s defaults until notebook 05's sweep) and with
+hard copies every 100 gradient steps, seeds 0-4, prioritized replay, 20,000 env steps each with no early stop (the solve
 threshold is set above CartPole-v1's largest return, so every run trains for the whole budget).
 
 Every 1,000 env steps (right after the series' own evaluation), 3 greedy episodes run on an
@@ -79,11 +79,12 @@ def value_vs_return(agent: DQNAgent, env_id: str, gamma: float, seed: int) -> tu
 def run(job: tuple[str, bool, int]) -> dict:
     """Train one agent for STEPS env steps, measuring estimate and return every MEASURE_EVERY steps."""
     label, double, seed = job
-    config = dataclasses.replace(TrainConfig(), double=double, total_env_steps=STEPS, eval_every=MEASURE_EVERY,
+    config = dataclasses.replace(TrainConfig(), lr=2e-3, tau=0.05, eps_end=0.05,  # the defaults before the sweep
+                                 double=double, total_env_steps=STEPS, eval_every=MEASURE_EVERY,
                                  solve_threshold=501.0, **SETTINGS[label])
     steps, estimates, returns = [], [], []
 
-    def measure(step: int, agent: DQNAgent) -> None:
+    def measure(step: int, agent: DQNAgent, buffer: object) -> None:
         estimate, ret = value_vs_return(agent, config.env_id, config.gamma, seed=10_000 * (seed + 1) + step)
         steps.append(step)
         estimates.append(round(estimate, 4))

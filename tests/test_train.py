@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import gymnasium
 import numpy as np
 import pytest
 import torch
@@ -66,7 +67,7 @@ def test_config_defaults_extend_agent_config() -> None:
     assert config.solve_threshold == 475.0 and config.torch_threads == 1
     assert not (config.is_weight_on_both_sides or config.reward_rewrite or config.priority_clip)
     assert config.fixed_epsilon is None
-    assert (config.eps_start, config.eps_end, config.eps_decay_steps) == (1.0, 0.05, 10_000)
+    assert (config.eps_start, config.eps_end, config.eps_decay_steps) == (1.0, 0.01, 10_000)
     assert (config.lr, config.tau) == (AgentConfig().lr, AgentConfig().tau)    # declared once, in AgentConfig
 
 
@@ -79,7 +80,7 @@ def test_config_is_frozen() -> None:
     ("total_env_steps", 0), ("buffer_size", -1), ("batch_size", 1.5), ("eval_every", 0), ("eval_episodes", 0),
     ("final_eval_episodes", True), ("torch_threads", 0), ("warmup_steps", -1), ("alpha", -0.1), ("beta0", 1.5),
     ("priority_eps", 0.0), ("fixed_epsilon", 1.5), ("env_id", ""), ("eps_start", 1.5), ("eps_end", -0.1),
-    ("eps_decay_steps", 0),
+    ("eps_decay_steps", 0), ("train_episode_cap", 0), ("target_copy_every_episodes", 2.5),
 ])
 def test_config_rejects_bad_field_naming_it(field: str, value: object) -> None:
     with pytest.raises(ValueError, match=field):
@@ -124,6 +125,31 @@ def test_evaluate_repeats_with_the_same_seed() -> None:
     eval_env = make_eval_env("CartPole-v1", 5)
     agent = DQNAgent(4, 2, TINY, seed=0)
     assert (evaluate(agent, eval_env, seed=9) == evaluate(agent, eval_env, seed=9)).all()
+
+
+class StartStateSpy:
+    """Records the observations of the first step of each evaluation (its start states), acts greedily left."""
+
+    def __init__(self) -> None:
+        self.starts, self.fresh = [], True
+
+    def greedy_actions(self, obs: np.ndarray) -> np.ndarray:
+        if self.fresh:
+            self.starts.append(obs.copy())
+            self.fresh = False
+        return np.zeros(len(obs), dtype=np.int64)
+
+
+@pytest.mark.parametrize("mode", ["vector_entry_point", "sync"])
+def test_consecutive_evaluations_share_no_start_state(mode: str) -> None:
+    # A per-copy wrapper seeded with one int gives copy i the seed + i: evaluation k + 1 would replay k's states.
+    eval_env = gymnasium.make_vec("CartPole-v1", num_envs=5, vectorization_mode=mode)
+    spy = StartStateSpy()
+    for k in range(3):
+        spy.fresh = True
+        evaluate(spy, eval_env, seed=40 + k)
+    starts = np.concatenate(spy.starts)
+    assert starts.shape == (15, 4) and len(np.unique(starts, axis=0)) == 15
 
 
 def test_make_eval_env_rejects_zero_copies() -> None:
@@ -292,7 +318,8 @@ def test_post_solve_fraction_is_none_when_unsolved_or_stopped_at_the_pass(monkey
 
 
 def test_config_rejects_non_bool_switches_naming_them() -> None:
-    for name in ("double", "full_budget", "reward_rewrite", "priority_clip", "is_weight_on_both_sides"):
+    for name in ("double", "full_budget", "reward_rewrite", "priority_clip", "is_weight_on_both_sides",
+                 "truncation_as_failure"):
         with pytest.raises(ValueError, match=f"^{name} must be True or False, got 'False'$"):
             TrainConfig(**{name: "False"})
 
@@ -319,7 +346,7 @@ class _Recorder:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.rewards, self.terminated, self.sampled_weights, self.update_weights = [], [], [], []
-        self.td_written, self.epsilons = [], []
+        self.td_written, self.epsilons, self.syncs = [], [], 0
         recorder = self
         make_buffer = train_module.make_buffer
 
@@ -352,6 +379,10 @@ class _Recorder:
             def update(self, batch):
                 recorder.update_weights.append(np.asarray(batch.weights).copy())
                 return super().update(batch)
+
+            def sync_target(self):
+                recorder.syncs += 1
+                super().sync_target()
 
         monkeypatch.setattr(train_module, "make_buffer", recording_buffer)
         monkeypatch.setattr(train_module, "DQNAgent", RecordingAgent)
@@ -396,6 +427,40 @@ def test_priority_clip_saturates_priorities(monkeypatch: pytest.MonkeyPatch) -> 
     train(dataclasses.replace(TINY, priority_clip=True), 0, progress=False)
     written = np.concatenate(rec.td_written)
     assert written.min() >= 0.1 and written.max() <= 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("as_failure", [False, True])
+def test_train_episode_cap_cuts_episodes_and_truncation_as_failure_stores_it(monkeypatch, as_failure: bool) -> None:
+    rec = _Recorder(monkeypatch)
+    config = dataclasses.replace(TINY, train_episode_cap=7, truncation_as_failure=as_failure, reward_rewrite=True)
+    history, _ = train(config, 0, progress=False)
+    assert max(history.episode_returns) == 7 and len(history.episode_end_steps) >= 600 // 7
+    cut = np.array(history.episode_returns) == 7                      # episodes the cap ended
+    stored_ends = np.flatnonzero(rec.terminated) + 1                  # env steps stored as terminations
+    ends = np.array(history.episode_end_steps)
+    expected = ends if as_failure else ends[~cut]                     # the original: every end is a failure
+    assert stored_ends.tolist() == expected.tolist()
+    assert [r == -1.0 for r in rec.rewards] == rec.terminated         # the rewrite follows what is stored
+
+
+@pytest.mark.slow
+def test_target_copy_every_episodes_copies_at_those_episode_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    rec = _Recorder(monkeypatch)
+    config = dataclasses.replace(TINY, target_sync_every=10**6, target_copy_every_episodes=3)
+    history, agent = train(config, 0, progress=False)
+    assert rec.syncs == len(history.episode_returns) // 3 > 0
+    for online, target in zip(agent.online_net.parameters(), agent.target_net.parameters()):
+        assert not torch.equal(online, target)                        # trained on since the last copy
+
+
+@pytest.mark.slow
+def test_on_eval_sees_each_evaluation_with_the_agent_and_buffer() -> None:
+    seen = []
+    history, agent = train(TINY, 0, progress=False,
+                           on_eval=lambda step, agent, buffer: seen.append((step, agent, len(buffer))))
+    assert [step for step, _, _ in seen] == history.eval_steps == [200, 400, 600]
+    assert all(a is agent and size == step for step, a, size in seen)
 
 
 # ---- files: checkpoint, summary -----------------------------------------------------------------------
