@@ -10,12 +10,16 @@ the terminating transitions stored (the buffer holds the whole budget, so nothin
 batch draws them at exactly that share, in expectation). After each evaluation (`on_eval`) it records
 quantiles of the stored priorities p_i = (|delta_i| + eps)^alpha and, at four moments, their histogram.
 Per 500-step window the file keeps the means over that window's batches and the smallest weight seen.
+It also plays one greedy episode (its own seeded environment, at most 500 steps) after each evaluation and
+records, over the states it visits, the mean of max_a Q(s, a) and of the action gap |Q(s, left) - Q(s, right)|:
+how close to a tie the greedy choice is (notebook 05, section 1).
 """
 
 import json
 import time
 from pathlib import Path
 
+import gymnasium as gym
 import numpy as np
 
 import prdqn_helpers.train as train_module
@@ -34,8 +38,22 @@ def main() -> None:
     window = {"weight_mean": [], "weight_min": [], "beta": [], "terminal_share": []}
     stored = {"transitions": 0, "terminal": 0}
     curves = {name: [] for name in ("step", "beta", "weight_mean", "weight_min", "batch_terminal_share",
-                                    "stored_terminal_share", "priority_quantiles", "priority_max")}
+                                    "stored_terminal_share", "priority_quantiles", "priority_max",
+                                    "greedy_return", "q_max_mean", "action_gap_mean")}
     histograms = {}
+    probe_env = gym.make(config.env_id)
+
+    def greedy_episode(agent, seed):
+        """Return, mean max_a Q and mean |Q gap| over one greedy episode from start seed `seed`."""
+        obs, _ = probe_env.reset(seed=seed)
+        q_rows, done = [], False
+        while not done:
+            q = agent.q_values(obs[None])[0]
+            q_rows.append(q)
+            obs, _, terminated, truncated, _ = probe_env.step(int(q.argmax()))
+            done = terminated or truncated
+        q_rows = np.array(q_rows)
+        return len(q_rows), float(q_rows.max(axis=1).mean()), float(np.abs(q_rows[:, 0] - q_rows[:, 1]).mean())
     make_buffer = train_module.make_buffer
 
     def watched_buffer(config_, replay, obs_shape):
@@ -70,6 +88,10 @@ def main() -> None:
         curves["stored_terminal_share"].append(round(stored["terminal"] / stored["transitions"], 5))
         curves["priority_quantiles"].append([round(float(q), 5) for q in np.quantile(priorities, QUANTILES)])
         curves["priority_max"].append(round(float(priorities.max()), 5))
+        length, q_max, gap = greedy_episode(agent, seed=SEED * 1_000_000 + step)
+        curves["greedy_return"].append(length)
+        curves["q_max_mean"].append(round(q_max, 4))
+        curves["action_gap_mean"].append(round(gap, 4))
         if step in SNAPSHOTS:
             histograms[step] = np.histogram(priorities, BINS)[0].tolist()
         for values in window.values():
