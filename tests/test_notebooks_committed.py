@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
-EXPECTED = ["01_sum_tree", "02_prioritized_replay", "03_double_dqn", "04_cartpole_training"]
+EXPECTED = ["01_sum_tree", "02_prioritized_replay", "03_double_dqn", "04_cartpole_training", "05_cartpole_verdicts"]
 
 
 def test_the_series_is_complete_and_in_order() -> None:
