@@ -19,17 +19,12 @@ check), 50,000 env steps with `full_budget`, prioritized replay, seeds 200-202 (
 The last rung is `TrainConfig()` itself, the series' defaults.
 """
 
-import argparse
 import dataclasses
-import json
-import time
-from pathlib import Path
 
-from prdqn_helpers.parallel import Job, train_many
+from prdqn_helpers.parallel import Job
 from prdqn_helpers.train import TrainConfig
-from provenance import compact, provenance  # results/provenance.py, beside this script
+from provenance import run_and_record, workers_from_command_line  # results/provenance.py, beside this script
 
-HERE = Path(__file__).resolve().parent
 SEEDS = (200, 201, 202)
 NEVER = 10**9  # a gradient-step count beyond any budget: no target sync but the episode copies
 ORIGINAL = {
@@ -72,23 +67,14 @@ def rungs() -> dict[str, dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
-    args = parser.parse_args()
+    workers = workers_from_command_line(__doc__.splitlines()[0])
     ladder = rungs()
     assert ladder[REPAIRS[-1][0]] == {} and all(DEFAULTS[name] != value for name, value in ORIGINAL.items())
     jobs = [Job(dataclasses.replace(TrainConfig(), full_budget=True, **change), seed, "prioritized", label)
             for label, change in ladder.items() for seed in SEEDS]
-    start = time.perf_counter()
-    runs = [compact(run) for run in train_many(jobs, workers=args.workers)]
-    record = {**provenance(SEEDS, args.workers, start), "full_budget": True,
-              "rungs": {label: {name: list(v) if isinstance(v, tuple) else v for name, v in change.items()}
-                        for label, change in ladder.items()},
-              "runs": runs}
-    path = HERE / "cartpole_ladder.json"
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
-    print(f"wrote {path.name}: {len(runs)} runs, {time.perf_counter() - start:.0f} s")
-
+    as_json = {label: {name: list(v) if isinstance(v, tuple) else v for name, v in change.items()}
+               for label, change in ladder.items()}
+    run_and_record("cartpole_ladder.json", jobs, SEEDS, workers, full_budget=True, rungs=as_json)
 
 if __name__ == "__main__":
     main()

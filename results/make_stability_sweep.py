@@ -15,18 +15,14 @@ Selection rule, to be applied to this file for each replay kind: the largest med
 (unsolved runs count 0), then the most final means >= 475, then the smallest median steps to solve.
 """
 
-import argparse
 import dataclasses
-import json
-import time
-from pathlib import Path
 
-from prdqn_helpers.parallel import Job, train_many
+from prdqn_helpers.parallel import Job
 from prdqn_helpers.train import TrainConfig
-from provenance import compact, provenance  # results/provenance.py, beside this script
+from provenance import run_and_record, workers_from_command_line  # results/provenance.py, beside this script
 
-HERE = Path(__file__).resolve().parent
 SEEDS = (0, 1, 2)
+BASE = {"lr": 2e-3, "tau": 0.05, "eps_end": 0.05}  # TrainConfig()'s defaults when the sweep ran (its pick replaced them)
 GRID = {
     "lr 2e-3, tau 0.05 (defaults)": {},
     "lr 1e-3, tau 0.02": {"lr": 1e-3, "tau": 0.02},
@@ -38,19 +34,11 @@ GRID = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
-    args = parser.parse_args()
-    base = dataclasses.replace(TrainConfig(), full_budget=True)
+    workers = workers_from_command_line(__doc__.splitlines()[0])
+    base = dataclasses.replace(TrainConfig(), full_budget=True, **BASE)
     jobs = [Job(dataclasses.replace(base, **change), seed, replay, label)
             for label, change in GRID.items() for replay in ("prioritized", "uniform") for seed in SEEDS]
-    start = time.perf_counter()
-    runs = [compact(run) for run in train_many(jobs, workers=args.workers)]
-    record = {**provenance(SEEDS, args.workers, start), "full_budget": True, "grid": GRID, "runs": runs}
-    path = HERE / "cartpole_stability_sweep.json"
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
-    print(f"wrote {path.name}: {len(runs)} runs, {time.perf_counter() - start:.0f} s")
-
+    run_and_record("cartpole_stability_sweep.json", jobs, SEEDS, workers, full_budget=True, grid=GRID)
 
 if __name__ == "__main__":
     main()

@@ -12,39 +12,26 @@ Notebook 05 re-applies the rule to the sweep file and asserts that it still pick
 The reporting seeds 100-119 were never used for tuning. Every run trains all 50,000 steps (`full_budget`).
 """
 
-import argparse
 import dataclasses
-import json
-import time
-from pathlib import Path
 
-from prdqn_helpers.parallel import Job, train_many
+from prdqn_helpers.parallel import Job
 from prdqn_helpers.train import TrainConfig
-from provenance import compact, provenance  # results/provenance.py, beside this script
+from make_stability_sweep import BASE  # the sweep's base: SELECTED's changes are from it
+from provenance import run_and_record, workers_from_command_line  # results/provenance.py, beside this script
 
-HERE = Path(__file__).resolve().parent
 SEEDS = tuple(range(100, 120))
-SELECTED = {  # replay kind -> its sweep setting (label in the sweep file, changes from the old defaults)
+SELECTED = {  # replay kind -> its sweep setting (label in the sweep file, changes from the sweep's BASE)
     "prioritized": ("lr 5e-4, tau 0.01, eps_end 0.01", {"lr": 5e-4, "tau": 0.01, "eps_end": 0.01}),
     "uniform": ("lr 2e-4, tau 0.005", {"lr": 2e-4, "tau": 0.005}),
 }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
-    args = parser.parse_args()
-    jobs = [Job(dataclasses.replace(TrainConfig(), full_budget=True, **change), seed, replay, label)
+    workers = workers_from_command_line(__doc__.splitlines()[0])
+    jobs = [Job(dataclasses.replace(TrainConfig(), full_budget=True, **{**BASE, **change}), seed, replay, label)
             for replay, (label, change) in SELECTED.items() for seed in SEEDS]
-    start = time.perf_counter()
-    runs = [compact(run) for run in train_many(jobs, workers=args.workers)]
-    record = {**provenance(SEEDS, args.workers, start), "full_budget": True,
-              "selected": {replay: {"label": label, "changes": change} for replay, (label, change) in SELECTED.items()},
-              "runs": runs}
-    path = HERE / "cartpole_verdict.json"
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
-    print(f"wrote {path.name}: {len(runs)} runs, {time.perf_counter() - start:.0f} s")
-
+    selected = {replay: {"label": label, "changes": change} for replay, (label, change) in SELECTED.items()}
+    run_and_record("cartpole_verdict.json", jobs, SEEDS, workers, full_budget=True, selected=selected)
 
 if __name__ == "__main__":
     main()

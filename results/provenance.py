@@ -1,7 +1,9 @@
 """What every committed result file records about how it was made, and how a run is stored (shared by the
 scripts in this folder)."""
 
+import argparse
 import dataclasses
+import json
 import os
 import platform
 import sys
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from prdqn_helpers.checkpoints import versions
+from prdqn_helpers.parallel import Job, train_many
 from prdqn_helpers.train import TrainConfig
 
 
@@ -35,3 +38,20 @@ def compact(run: dict[str, Any]) -> dict[str, Any]:
     history.pop("episode_end_steps")
     history["losses"] = [float(f"{loss:.5g}") for loss in history["losses"]]
     return {**run, "history": history}
+
+
+def workers_from_command_line(description: str) -> int:
+    """The `--workers` option every script in this folder takes (parallel processes, default 2)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
+    return parser.parse_args().workers
+
+
+def run_and_record(filename: str, jobs: list[Job], seeds: tuple[int, ...], workers: int, **extra: Any) -> None:
+    """Run `jobs` with `train_many` and write HERE/`filename`: provenance, `extra`, then the compact runs."""
+    start = time.perf_counter()
+    runs = [compact(run) for run in train_many(jobs, workers=workers)]
+    record = {**provenance(seeds, workers, start), **extra, "runs": runs}
+    path = Path(__file__).resolve().parent / filename
+    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
+    print(f"wrote {path.name}: {len(runs)} runs, {time.perf_counter() - start:.0f} s")
