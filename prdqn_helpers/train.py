@@ -109,7 +109,7 @@ def derive_seeds(seed: int) -> tuple[int, int, int]:
 
 # %% ../notebooks/04_cartpole_training.ipynb #c034
 def exploration_rate(config: TrainConfig, step: int) -> float:
-    """Epsilon at env step `step`: equation (1), or the constant `fixed_epsilon` if one is set (section 9)."""
+    """Epsilon at env step `step`: equation (1), or the constant `fixed_epsilon` if one is set (notebook 05)."""
     if config.fixed_epsilon is not None:
         return config.fixed_epsilon
     return linear_schedule(config.eps_start, config.eps_end, config.eps_decay_steps, step)
