@@ -138,8 +138,11 @@ def test_module_runs_as_a_script(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_a_real_ctrl_c_during_training_still_writes_the_files(tmp_path) -> None:
+    # A shell's background job starts with SIGINT ignored, and Python then never raises KeyboardInterrupt:
+    # give the child the default handler, as a terminal's Ctrl-C would find it.
     process = subprocess.Popen([sys.executable, "-m", "prdqn_helpers.train", "--seed", "0", "--out", str(tmp_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seen, deadline = b"", time.monotonic() + 120
     while b"eps" not in seen and time.monotonic() < deadline and process.poll() is None:
         seen += os.read(process.stderr.fileno(), 4096)        # the bar's postfix appears inside the loop
