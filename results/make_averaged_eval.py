@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from prdqn_helpers.train import TrainConfig, derive_seeds, evaluate, make_eval_env, train
-from provenance import provenance, workers_from_command_line  # results/provenance.py, beside this script
+from provenance import provenance, workers_from_command_line, write_record  # results/provenance.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 SEEDS = tuple(range(100, 120))
@@ -51,7 +51,12 @@ def run(seed: int) -> dict:
     _, eval_seed, final_seed = derive_seeds(seed)
     eval_env = make_eval_env(config.env_id, config.eval_episodes)
     means = {"target": [], "slow": []}
-    slow = {}
+    slow = {}  # the slow average's weights
+
+    def slow_net(agent) -> torch.nn.Module:
+        net = copy.deepcopy(agent.online_net)
+        net.load_state_dict(slow)
+        return net
 
     def on_eval(step, agent, buffer):
         online = agent.online_net.state_dict()
@@ -59,18 +64,16 @@ def run(seed: int) -> dict:
             slow.update({name: value.clone() for name, value in online.items()})
         for name, value in online.items():
             slow[name].lerp_(value, SLOW_RATE)
-        slow_net = copy.deepcopy(agent.online_net)
-        slow_net.load_state_dict(slow)
         k = len(means["target"])                       # the run's own k-th evaluation used eval_seed + k
-        for name, net in (("target", agent.target_net), ("slow", slow_net)):
+        for name, net in (("target", agent.target_net), ("slow", slow_net(agent))):
             means[name].append(float(evaluate(Greedy(net), eval_env, eval_seed + k).mean()))
-        run.last = (agent.target_net, slow_net)
 
     torch.set_num_threads(1)
     history, agent = train(config, seed, "prioritized", progress=False, on_eval=on_eval)
+    # The budget ends on an evaluation step, so the last on_eval saw the final weights of both averages.
     final_env = make_eval_env(config.env_id, config.final_eval_episodes)
     finals = {name: float(evaluate(Greedy(net), final_env, final_seed + len(history.final_checks) - 1).mean())
-              for name, net in zip(("target", "slow"), run.last)}
+              for name, net in (("target", agent.target_net), ("slow", slow_net(agent)))}
     return {"seed": seed, "eval_steps": history.eval_steps, "online": history.eval_means,
             "env_steps_to_solve": history.env_steps_to_solve, "final_online": history.final_eval_mean,
             "averaged": {name: {"eval_means": means[name], "final_eval_mean": finals[name]} for name in means}}
@@ -86,9 +89,7 @@ def main() -> None:
     assert all(r["online"] == verdict[r["seed"]]["history"]["eval_means"] for r in runs), "training changed"
     record = {**provenance(SEEDS, workers, start), "slow_rate": SLOW_RATE,
               "config": json.loads(json.dumps(dataclasses.asdict(TrainConfig(full_budget=True)))), "runs": runs}
-    path = HERE / "cartpole_averaged_eval.json"
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
-    print(f"wrote {path.name}: {len(runs)} runs, {time.perf_counter() - start:.0f} s")
+    write_record("cartpole_averaged_eval.json", record, start)
 
 
 if __name__ == "__main__":

@@ -25,20 +25,17 @@ evaluation steps with the mean estimate and mean return at each.
 from __future__ import annotations
 
 import dataclasses
-import json
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
 
 from prdqn_helpers.dqn import DQNAgent
 from prdqn_helpers.train import TrainConfig, train
-from provenance import provenance  # results/provenance.py, beside this script
+from provenance import provenance, write_record  # results/provenance.py, beside this script
 
-HERE = Path(__file__).resolve().parent
 SEEDS = (0, 1, 2, 3, 4)
 STEPS = 20_000
 MEASURE_EVERY = 1_000
@@ -108,9 +105,7 @@ def main() -> None:
                      "horizon": HORIZON, "tail": TAIL, "replay": "prioritized", "solve_threshold": 501.0},
         "runs": runs,
     }
-    path = HERE / "cartpole_overestimation.json"
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
-    print(f"wrote {path.name}: {len(runs)} runs, {time.perf_counter() - start:.0f} s")
+    write_record("cartpole_overestimation.json", record, start)
 
 
 if __name__ == "__main__":

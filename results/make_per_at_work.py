@@ -15,18 +15,15 @@ records, over the states it visits, the mean of max_a Q(s, a) and of the action 
 how close to a tie the greedy choice is (notebook 05, section 1).
 """
 
-import json
 import time
-from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
 
 import prdqn_helpers.train as train_module
 from prdqn_helpers.train import TrainConfig, train
-from provenance import compact, provenance  # results/provenance.py, beside this script
+from provenance import compact, provenance, write_record  # results/provenance.py, beside this script
 
-HERE = Path(__file__).resolve().parent
 SEED = 100
 QUANTILES = (0.01, 0.1, 0.5, 0.9, 0.99)
 SNAPSHOTS = (2_000, 10_000, 25_000, 50_000)  # env steps at which the whole priority histogram is kept
@@ -102,9 +99,7 @@ def main() -> None:
     history, _ = train(config, SEED, "prioritized", progress=False, on_eval=on_eval)
     record = {**provenance((SEED,), 1, start), "quantiles": list(QUANTILES), "bins": BINS.tolist(),
               "curves": curves, "histograms": histograms, "run": compact(train_module.summarize(history, config))}
-    path = HERE / "cartpole_per_at_work.json"
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
-    print(f"wrote {path.name}: {len(curves['step'])} windows, {time.perf_counter() - start:.0f} s")
+    write_record("cartpole_per_at_work.json", record, start)
 
 
 if __name__ == "__main__":

@@ -48,10 +48,14 @@ def workers_from_command_line(description: str) -> int:
 
 
 def run_and_record(filename: str, jobs: list[Job], seeds: tuple[int, ...], workers: int, **extra: Any) -> None:
-    """Run `jobs` with `train_many` and write HERE/`filename`: provenance, `extra`, then the compact runs."""
+    """Run `jobs` with `train_many` and write `filename` (`write_record`): provenance, `extra`, then the compact runs."""
     start = time.perf_counter()
     runs = [compact(run) for run in train_many(jobs, workers=workers)]
-    record = {**provenance(seeds, workers, start), **extra, "runs": runs}
+    write_record(filename, {**provenance(seeds, workers, start), **extra, "runs": runs}, start)
+
+
+def write_record(filename: str, record: dict[str, Any], start: float) -> None:
+    """Write `record` as compact JSON to `filename` in this folder and say so, with the seconds since `start`."""
     path = Path(__file__).resolve().parent / filename
     path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
-    print(f"wrote {path.name}: {len(runs)} runs, {time.perf_counter() - start:.0f} s")
+    print(f"wrote {path.name}: {time.perf_counter() - start:.0f} s")
