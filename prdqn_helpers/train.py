@@ -89,10 +89,9 @@ def make_eval_env(env_id: str, num_envs: int) -> gym.vector.VectorEnv:
 def evaluate(agent: DQNAgent, eval_env: gym.vector.VectorEnv, seed: int) -> np.ndarray:
     """Greedy returns, (num_envs,) float64, of one episode per copy of `eval_env` (start states seeded by `seed`),
     in lockstep: ONE forward pass per step for all copies, at most max_episode_steps of them."""
-    seeds = int(seed)  # CartPole's vector env: one generator for all copies; a wrapper would seed copy i with
-    if isinstance(eval_env, gym.vector.SyncVectorEnv):  # seed + i, the next evaluation's copy i - 1: overlap
-        seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seeds).spawn(eval_env.num_envs)]
-    obs, _ = eval_env.reset(seed=seeds)
+    # A per-copy wrapper seeds copy i with (the seed passed) + i; scaled by num_envs, different `seed`s
+    # never share a start state, whichever vector env Gymnasium built (CartPole's own seeds one generator).
+    obs, _ = eval_env.reset(seed=int(seed) * eval_env.num_envs)
     returns = np.zeros(eval_env.num_envs)
     running = np.ones(eval_env.num_envs, dtype=bool)
     while running.any():

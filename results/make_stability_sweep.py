@@ -24,7 +24,7 @@ from provenance import run_and_record, workers_from_command_line  # results/prov
 SEEDS = (0, 1, 2)
 BASE = {"lr": 2e-3, "tau": 0.05, "eps_end": 0.05}  # TrainConfig()'s defaults when the sweep ran (its pick replaced them)
 GRID = {
-    "lr 2e-3, tau 0.05 (defaults)": {},
+    "lr 2e-3, tau 0.05 (old defaults)": {},
     "lr 1e-3, tau 0.02": {"lr": 1e-3, "tau": 0.02},
     "lr 5e-4, tau 0.01": {"lr": 5e-4, "tau": 0.01},
     "lr 2e-4, tau 0.005": {"lr": 2e-4, "tau": 0.005},

@@ -1,37 +1,113 @@
-"""Make results/cartpole_verdict.json: prioritized vs uniform replay, each at its own best sweep settings,
-on 20 reporting seeds with the whole budget (issue 11's fair verdict; notebook 05 reads it).
+"""Make results/cartpole_verdict.json and results/cartpole_averaged_eval.json: prioritized vs uniform replay,
+each at its own best sweep settings, on 20 reporting seeds with the whole budget (issue 11's fair verdict), and
+whether the prioritized runs stay solved when judged by an average of their weights (notebooks 04 and 05).
 
     .venv/bin/python results/make_verdict_results.py        # 40 runs, about 35 min on 2 otherwise idle cores
 
 Both replay kinds got the same tuning budget: the six settings of `make_stability_sweep.py` on tuning seeds
 0, 1, 2, and the selection rule written there before the sweep ran (largest median post_solve_eval_fraction,
 unsolved runs counting 0; then the most final means >= 475; then the smallest median steps to solve).
-Applied to cartpole_stability_sweep.json it picks, for prioritized replay, lr 5e-4 / tau 0.01 / eps_end 0.01
-(median 0.61; these are now the package's defaults) and, for uniform replay, lr 2e-4 / tau 0.005 (median 0.50).
-Notebook 05 re-applies the rule to the sweep file and asserts that it still picks these two.
+Applied to cartpole_stability_sweep.json it picks SELECTED below (prioritized: the package's defaults);
+notebook 05 re-applies the rule to the sweep file and asserts that it still picks these two.
 The reporting seeds 100-119 were never used for tuning. Every run trains all 50,000 steps (`full_budget`).
+
+Averaged weights (one idea CARTPOLE-NOTES left untried, fixed before the runs; nothing else was tried): after
+each of a prioritized run's own evaluations (`on_eval`), two averaged copies of its online network are evaluated
+greedily on the same 10 start states as that evaluation:
+- "target": the agent's own target network, a Polyak average over roughly the last 1 / tau = 100 gradient steps;
+- "slow": an exponential average taken at the evaluations, avg <- 0.8 avg + 0.2 online every 500 steps
+  (roughly the last 2,500 steps).
+At the end each average gets the 100-episode check on the run's final-check start states. Training never sees
+the averages (acting is unchanged), so the verdict's runs are the same with or without watching.
 """
 
+import copy
 import dataclasses
+import json
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
-from prdqn_helpers.parallel import Job
-from prdqn_helpers.train import TrainConfig
+import numpy as np
+import torch
+
+from prdqn_helpers.checkpoints import versions
+from prdqn_helpers.parallel import Job, run_job
+from prdqn_helpers.train import TrainConfig, derive_seeds, evaluate, make_eval_env, summarize, train
 from make_stability_sweep import BASE  # the sweep's base: SELECTED's changes are from it
-from provenance import run_and_record, workers_from_command_line  # results/provenance.py, beside this script
+from provenance import compact, provenance, workers_from_command_line, write_record  # beside this script
 
 SEEDS = tuple(range(100, 120))
 SELECTED = {  # replay kind -> its sweep setting (label in the sweep file, changes from the sweep's BASE)
     "prioritized": ("lr 5e-4, tau 0.01, eps_end 0.01", {"lr": 5e-4, "tau": 0.01, "eps_end": 0.01}),
     "uniform": ("lr 2e-4, tau 0.005", {"lr": 2e-4, "tau": 0.005}),
 }
+SLOW_RATE = 0.2  # weight of the newest snapshot in the slow average
+
+
+class Greedy:
+    """A Q-network as a greedy policy for `evaluate`."""
+
+    def __init__(self, net: torch.nn.Module) -> None:
+        self.net = net
+
+    def greedy_actions(self, obs: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return self.net(torch.as_tensor(obs, dtype=torch.float32)).argmax(dim=1).numpy()
+
+
+def watched_run(job: Job) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """`run_job(job)`'s record and, for prioritized replay, both averages evaluated alongside (else None)."""
+    if job.replay != "prioritized":
+        return run_job(job), None
+    config, seed = job.config, job.seed
+    _, eval_seed, final_seed = derive_seeds(seed)
+    eval_env = make_eval_env(config.env_id, config.eval_episodes)
+    means: dict[str, list[float]] = {"target": [], "slow": []}
+    slow: dict[str, torch.Tensor] = {}  # the slow average's weights
+
+    def slow_net(agent) -> torch.nn.Module:
+        net = copy.deepcopy(agent.online_net)
+        net.load_state_dict(slow)
+        return net
+
+    def on_eval(step, agent, buffer) -> None:
+        online = agent.online_net.state_dict()
+        if not slow:
+            slow.update({name: value.clone() for name, value in online.items()})
+        for name, value in online.items():
+            slow[name].lerp_(value, SLOW_RATE)
+        k = len(means["target"])                       # the run's own k-th evaluation used eval_seed + k
+        for name, net in (("target", agent.target_net), ("slow", slow_net(agent))):
+            means[name].append(float(evaluate(Greedy(net), eval_env, eval_seed + k).mean()))
+
+    history, agent = train(config, seed, job.replay, progress=False, on_eval=on_eval)
+    # The budget ends on an evaluation step, so the last on_eval saw the final weights of both averages.
+    final_env = make_eval_env(config.env_id, config.final_eval_episodes)
+    finals = {name: float(evaluate(Greedy(net), final_env, final_seed + len(history.final_checks) - 1).mean())
+              for name, net in (("target", agent.target_net), ("slow", slow_net(agent)))}
+    averaged = {"seed": seed, "eval_steps": history.eval_steps, "online": history.eval_means,
+                "env_steps_to_solve": history.env_steps_to_solve, "final_online": history.final_eval_mean,
+                "averaged": {name: {"eval_means": means[name], "final_eval_mean": finals[name]} for name in means}}
+    return {"label": job.label, **summarize(history, config), "versions": versions()}, averaged
 
 
 def main() -> None:
     workers = workers_from_command_line(__doc__.splitlines()[0])
     jobs = [Job(dataclasses.replace(TrainConfig(), full_budget=True, **{**BASE, **change}), seed, replay, label)
             for replay, (label, change) in SELECTED.items() for seed in SEEDS]
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(watched_run, jobs))
     selected = {replay: {"label": label, "changes": change} for replay, (label, change) in SELECTED.items()}
-    run_and_record("cartpole_verdict.json", jobs, SEEDS, workers, full_budget=True, selected=selected)
+    write_record("cartpole_verdict.json", {**provenance(SEEDS, workers, start), "full_budget": True,
+                 "selected": selected, "runs": [compact(record) for record, _ in results]}, start)
+    prioritized = jobs[0].config
+    write_record("cartpole_averaged_eval.json", {**provenance(SEEDS, workers, start), "slow_rate": SLOW_RATE,
+                 "config": json.loads(json.dumps(dataclasses.asdict(prioritized))),
+                 "runs": [averaged for _, averaged in results if averaged is not None]}, start)
+
 
 if __name__ == "__main__":
     main()
