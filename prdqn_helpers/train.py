@@ -35,7 +35,7 @@ class TrainConfig(AgentConfig):
     batch_size: int = 64  # transitions per gradient step
     warmup_steps: int = 1_000  # env steps before the first gradient step (then one per env step)
     eps_start: float = 1.0  # exploration epsilon at env step 0
-    eps_end: float = 0.01  # exploration epsilon from env step eps_decay_steps on (tuned in notebook 05)
+    eps_end: float = 0.05  # exploration epsilon from env step eps_decay_steps on
     eps_decay_steps: int = 10_000  # env steps over which epsilon falls linearly from eps_start to eps_end
     alpha: float = 0.6  # PER: prioritization exponent (0 = uniform)
     beta0: float = 0.4  # PER: importance-sampling exponent at step 0, annealed linearly to 1

@@ -36,7 +36,7 @@ ORIGINAL = {
 DEFAULTS = {name: getattr(TrainConfig(), name) for name in ORIGINAL}
 REPAIRS = [  # (rung label, the fields it sets back to the defaults), applied cumulatively; seed README defect
     ("original", ()),
-    ("+ epsilon decays 1 -> 0.01 (defect 1)", ("fixed_epsilon",)),
+    (f"+ epsilon decays 1 -> {TrainConfig().eps_end} (defect 1)", ("fixed_epsilon",)),
     ("+ IS weights once, w not w^2 (defect 2)", ("is_weight_on_both_sides",)),
     ("+ priorities (|delta| + eps)^alpha, beta over the budget (defect 4)", ("priority_clip", "beta_anneal_steps")),
     ("+ 500-step training episodes (defects 8, 12)", ("train_episode_cap",)),

@@ -40,7 +40,7 @@ from provenance import compact, provenance, workers_from_command_line, write_rec
 
 SEEDS = tuple(range(100, 120))
 SELECTED = {  # replay kind -> its sweep setting (label in the sweep file, changes from the sweep's BASE)
-    "prioritized": ("lr 5e-4, tau 0.01, eps_end 0.01", {"lr": 5e-4, "tau": 0.01, "eps_end": 0.01}),
+    "prioritized": ("lr 5e-4, tau 0.01", {"lr": 5e-4, "tau": 0.01}),
     "uniform": ("lr 2e-4, tau 0.005", {"lr": 2e-4, "tau": 0.005}),
 }
 SLOW_RATE = 0.2  # weight of the newest snapshot in the slow average
