@@ -68,7 +68,7 @@ def test_config_defaults_extend_agent_config() -> None:
     assert not (config.is_weight_on_both_sides or config.reward_rewrite or config.priority_clip)
     assert config.fixed_epsilon is None and config.train_episode_cap is None
     assert config.target_copy_every_episodes is None and not config.truncation_as_failure
-    assert (config.eps_start, config.eps_end, config.eps_decay_steps) == (1.0, 0.01, 10_000)
+    assert (config.eps_start, config.eps_end, config.eps_decay_steps) == (1.0, 0.05, 10_000)
     assert (config.lr, config.tau) == (AgentConfig().lr, AgentConfig().tau)    # declared once, in AgentConfig
 
 
