@@ -48,6 +48,9 @@ def test_check_choice_and_rng() -> None:
     assert check_choice("replay", "uniform", ("prioritized", "uniform")) == "uniform"
     with pytest.raises(ValueError, match="^replay must be one of 'prioritized', 'uniform'; got 'none'$"):
         check_choice("replay", "none", ("prioritized", "uniform"))
+    for not_a_string in (np.array(["uniform", "uniform"]), np.array("uniform"), ["uniform"], None):
+        with pytest.raises(ValueError, match="^replay must be one of 'prioritized', 'uniform'; got"):
+            check_choice("replay", not_a_string, ("prioritized", "uniform"))
     rng = np.random.default_rng(0)
     assert check_rng("rng", rng) is rng
     with pytest.raises(ValueError, match="^rng must be a numpy.random.Generator"):
