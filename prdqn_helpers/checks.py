@@ -92,16 +92,16 @@ def check_indices(name: str, value: object, size: int) -> np.ndarray:
 
 def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = np.float64,
                 kind: str = "real", low: float | None = None) -> np.ndarray:
-    """``value`` as a new array of ``shape`` (a 0-d value is broadcast) and ``dtype``, checked by ``kind``: ``"real"``
-    finite (also after the cast), ``"int"`` integers (no bools or floats), each ``>= low`` if given; ``"flag"``
-    booleans or 0/1. Cost: O(size), a few passes."""
+    """``value`` as a new array of ``shape`` (a None in it: any length; a 0-d value is broadcast to a shape without
+    None) and ``dtype``, checked by ``kind``: ``"real"`` finite (also after the cast), ``"int"`` integers (no bools or
+    floats), each ``>= low`` if given; ``"flag"`` booleans or 0/1. Cost: O(size), a few passes."""
     arr = np.asarray(value)
     allowed = {"real": "iuf", "int": "iu", "flag": "biuf"}[kind]
     if arr.dtype.kind not in allowed:
         what = {"real": "real numbers", "int": "integers", "flag": "booleans or 0/1"}[kind]
         raise ValueError(f"{name} must be {what}, got dtype {arr.dtype}: {_quote(value)}")
-    if arr.shape != shape:
-        if arr.ndim != 0:
+    if not (arr.ndim == len(shape) and all(want in (None, got) for want, got in zip(shape, arr.shape))):
+        if arr.ndim != 0 or None in shape:
             raise ValueError(f"{name} must have shape {shape}, got shape {arr.shape}")
         arr = np.broadcast_to(arr, shape)
     if kind == "flag":

@@ -138,8 +138,8 @@ def update(self: DQNAgent, batch: Any) -> UpdateResult:
 
     batch: arrays obs, next_obs (B, obs_dim), actions (B,) in [0, n_actions), rewards (B,), terminated (B,) 0/1,
     weights (B,) >= 0 (ValueError names a bad one). Cost: three forward passes, one backward."""
-    size = check_int("len(batch.obs)", len(batch.obs), 1)
-    obs = check_array("batch.obs", batch.obs, (size, self.obs_dim), np.float32)
+    obs = check_array("batch.obs", batch.obs, (None, self.obs_dim), np.float32)
+    size = check_int("len(batch.obs)", len(obs), 1)
     actions = check_array("batch.actions", batch.actions, (size,), np.int64, kind="int", low=0)
     check_int("batch.actions", int(actions.max()), 0, self.n_actions - 1)
     rewards = check_array("batch.rewards", batch.rewards, (size,), np.float32)
@@ -185,7 +185,7 @@ def soft_update(self: DQNAgent, tau: float) -> None:
 @patch
 def q_values(self: DQNAgent, obs_batch: Any) -> np.ndarray:
     """Online Q-values: (B, obs_dim) -> (B, n_actions) float32. Cost: one forward pass."""
-    obs = check_array("obs_batch", obs_batch, (len(obs_batch), self.obs_dim), np.float32)
+    obs = check_array("obs_batch", obs_batch, (None, self.obs_dim), np.float32)
     with torch.no_grad():
         return self.online_net(torch.from_numpy(obs)).numpy()
 

@@ -76,8 +76,8 @@ def add_batch(self: ReplayBuffer, obs: np.ndarray, actions: np.ndarray, rewards:
               next_obs: np.ndarray, terminated: np.ndarray) -> None:
     """Store ``B`` transitions, as ``B`` calls of ``add`` in row order would (arrays with a leading axis of
     length B >= 1, checked as in ``add``). Cost: O(B) (prioritized: O(B log capacity))."""
-    n = check_int("len(actions)", np.size(actions), 1)
-    actions = check_array("actions", actions, (n,), np.int64, "int", low=0)
+    actions = check_array("actions", actions, (None,), np.int64, "int", low=0)  # (B,): a scalar is refused
+    n = check_int("len(actions)", len(actions), 1)
     obs = check_array("obs", obs, (n, *self.obs_shape), np.float32)
     rewards = check_array("rewards", rewards, (n,), np.float32)
     next_obs = check_array("next_obs", next_obs, (n, *self.obs_shape), np.float32)

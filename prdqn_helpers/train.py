@@ -89,8 +89,7 @@ def make_eval_env(env_id: str, num_envs: int) -> gym.vector.VectorEnv:
 def evaluate(agent: DQNAgent, eval_env: gym.vector.VectorEnv, seed: int) -> np.ndarray:
     """Greedy returns, (num_envs,) float64, of one episode per copy of `eval_env` (start states seeded by `seed`),
     in lockstep: ONE forward pass per step for all copies, at most max_episode_steps of them."""
-    # A per-copy wrapper seeds copy i with (the seed passed) + i; scaled by num_envs, different `seed`s
-    # never share a start state, whichever vector env Gymnasium built (CartPole's own seeds one generator).
+    # reset(seed=s) seeds copy i of a per-copy wrapper with s + i: with s = seed * num_envs, no two seeds overlap.
     obs, _ = eval_env.reset(seed=int(seed) * eval_env.num_envs)
     returns = np.zeros(eval_env.num_envs)
     running = np.ones(eval_env.num_envs, dtype=bool)

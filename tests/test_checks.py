@@ -83,6 +83,10 @@ def test_check_array_real() -> None:
     assert check_array("p", 2.0, (3,)).tolist() == [2.0, 2.0, 2.0]  # a 0-d value is broadcast
     with pytest.raises(ValueError, match=r"^obs must have shape \(2,\), got shape \(3,\)$"):
         check_array("obs", [1, 2, 3], (2,))
+    assert check_array("obs", np.ones((3, 2)), (None, 2)).shape == (3, 2)  # None: any length, no broadcasting
+    for bad, shape in ((1.0, r"\(\)"), (np.ones(2), r"\(2,\)"), (np.ones((3, 3)), r"\(3, 3\)")):
+        with pytest.raises(ValueError, match=rf"^obs must have shape \(None, 2\), got shape {shape}$"):
+            check_array("obs", bad, (None, 2))
     with pytest.raises(ValueError, match="^obs must be finite, got nan at position 1$"):
         check_array("obs", [0.0, math.nan], (2,))
     with pytest.raises(ValueError, match="^obs must fit in float32, got 1e\\+300 at position 0$"):

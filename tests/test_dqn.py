@@ -263,6 +263,8 @@ def test_update_accepts_tensors() -> None:
     ("actions", np.array([0] * 7 + [N_ACTIONS])),
     ("actions", np.zeros(8, np.float32)),
     ("weights", np.array([1.0] * 7 + [-1.0], np.float32)),
+    ("obs", np.float32(3.0)),                          # a scalar: no batch size to read
+    ("obs", np.zeros((0, OBS_DIM), np.float32)),       # an empty batch
 ])
 def test_update_rejects_bad_batch_naming_the_field_and_changes_nothing(field: str, value: np.ndarray) -> None:
     agent = make_agent()
@@ -304,6 +306,9 @@ def test_acting_rejects_wrong_observation_shape() -> None:
         agent.q_values(np.zeros((2, OBS_DIM - 1)))
     with pytest.raises(ValueError, match="obs_batch"):
         agent.greedy_actions(np.zeros(OBS_DIM))
+    for not_a_batch in (3.0, [], None):
+        with pytest.raises(ValueError, match="^obs_batch must"):
+            agent.q_values(not_a_batch)
     with pytest.raises(ValueError, match="epsilon"):
         agent.act(np.zeros(OBS_DIM), 1.5, rng)
 

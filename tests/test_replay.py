@@ -373,6 +373,8 @@ def test_add_batch_rejects_mismatched_lengths(cls: type) -> None:
         buffer.add_batch(np.zeros((0, 4)), np.zeros(0, int), np.zeros(0), np.zeros((0, 4)), np.zeros(0))
     with pytest.raises(ValueError, match="next_obs"):
         buffer.add_batch(np.zeros((3, 4)), np.zeros(3, int), np.zeros(3), np.zeros((3, 5)), np.zeros(3))
+    with pytest.raises(ValueError, match=r"^actions must have shape \(None,\), got shape \(\)$"):  # one B = 1 row?
+        buffer.add_batch(np.zeros((1, 4)), 0, np.zeros(1), np.zeros((1, 4)), np.zeros(1))
     with pytest.raises(ValueError, match="rewards must be finite, got nan at position 2"):
         buffer.add_batch(np.zeros((3, 4)), np.zeros(3, int), [0, 0, np.nan], np.zeros((3, 4)), np.zeros(3))
     assert_same(before, snapshot(buffer))
