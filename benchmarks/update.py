@@ -60,7 +60,8 @@ def main() -> None:
     for learner in (fused, loop):                     # the same 200 updates from the same start: same rule
         for batch in data:
             learner.update(batch)
-    drift = max(float((a - b).abs().max()) for a, b in zip(fused.online_net.parameters(), loop.online_net.parameters()))
+    pairs = zip(fused.online_net.parameters(), loop.online_net.parameters())
+    drift = max(float((a - b).detach().abs().max()) for a, b in pairs)
     print(f"largest parameter difference after 200 identical updates: {drift:.1e}")
     times = {"fused": [], "loop": []}
     for _ in range(rounds):
