@@ -23,7 +23,6 @@ the averages (acting is unchanged), so the verdict's runs are the same with or w
 
 import copy
 import dataclasses
-import json
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -65,28 +64,22 @@ def watched_run(job: Job) -> tuple[dict[str, Any], dict[str, Any] | None]:
     _, eval_seed, final_seed = derive_seeds(seed)
     eval_env = make_eval_env(config.env_id, config.eval_episodes)
     means: dict[str, list[float]] = {"target": [], "slow": []}
-    slow: dict[str, torch.Tensor] = {}  # the slow average's weights
-
-    def slow_net(agent) -> torch.nn.Module:
-        net = copy.deepcopy(agent.online_net)
-        net.load_state_dict(slow)
-        return net
+    slow: list[torch.nn.Module] = []  # the slow average, a frozen copy of the online network from the first evaluation
 
     def on_eval(step, agent, buffer) -> None:
-        online = agent.online_net.state_dict()
         if not slow:
-            slow.update({name: value.clone() for name, value in online.items()})
-        for name, value in online.items():
-            slow[name].lerp_(value, SLOW_RATE)
+            slow.append(copy.deepcopy(agent.online_net).requires_grad_(False))
+        for average, online in zip(slow[0].parameters(), agent.online_net.parameters()):
+            average.lerp_(online.detach(), SLOW_RATE)
         k = len(means["target"])                       # the run's own k-th evaluation used eval_seed + k
-        for name, net in (("target", agent.target_net), ("slow", slow_net(agent))):
+        for name, net in (("target", agent.target_net), ("slow", slow[0])):
             means[name].append(float(evaluate(Greedy(net), eval_env, eval_seed + k).mean()))
 
     history, agent = train(config, seed, job.replay, progress=False, on_eval=on_eval)
     # The budget ends on an evaluation step, so the last on_eval saw the final weights of both averages.
     final_env = make_eval_env(config.env_id, config.final_eval_episodes)
     finals = {name: float(evaluate(Greedy(net), final_env, final_seed + len(history.final_checks) - 1).mean())
-              for name, net in (("target", agent.target_net), ("slow", slow_net(agent)))}
+              for name, net in (("target", agent.target_net), ("slow", slow[0]))}
     averaged = {"seed": seed, "eval_steps": history.eval_steps, "online": history.eval_means,
                 "env_steps_to_solve": history.env_steps_to_solve, "final_online": history.final_eval_mean,
                 "averaged": {name: {"eval_means": means[name], "final_eval_mean": finals[name]} for name in means}}
@@ -105,7 +98,7 @@ def main() -> None:
                  "selected": selected, "runs": [compact(record) for record, _ in results]}, start)
     prioritized = jobs[0].config
     write_record("cartpole_averaged_eval.json", {**provenance(SEEDS, workers, start), "slow_rate": SLOW_RATE,
-                 "config": json.loads(json.dumps(dataclasses.asdict(prioritized))),
+                 "config": dataclasses.asdict(prioritized),
                  "runs": [averaged for _, averaged in results if averaged is not None]}, start)
 
 
