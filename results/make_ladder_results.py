@@ -1,7 +1,7 @@
 """Make results/cartpole_ladder.json: the original notebook's configuration run as it was, then repaired one
 defect at a time, cumulatively, each rung on the same three seeds (issue 11; notebook 05 reads it).
 
-    .venv/bin/python results/make_ladder_results.py        # 36 runs, about 20 min on 2 otherwise idle cores
+    .venv/bin/python results/make_ladder_results.py        # 36 runs, about 25 min on 2 otherwise idle cores
 
 Rung 0 is the original (`../shared/seed/`): a 4-20-2 network, Adam lr 1e-4, MSE loss (a Huber loss whose
 threshold is never reached), no gradient clipping, batch 32, a 10,000-transition buffer, learning from the
@@ -20,10 +20,12 @@ The last rung is `TrainConfig()` itself, the series' defaults.
 """
 
 import dataclasses
+import time
+from typing import Any
 
-from prdqn_helpers.parallel import Job
+from prdqn_helpers.parallel import Job, run_job
 from prdqn_helpers.train import TrainConfig
-from provenance import run_and_record, workers_from_command_line  # results/provenance.py, beside this script
+from provenance import Task, compact, provenance, run_tasks, workers_from_command_line, write_record  # beside
 
 SEEDS = (200, 201, 202)
 NEVER = 10**9  # a gradient-step count beyond any budget: no target sync but the episode copies
@@ -66,15 +68,26 @@ def rungs() -> dict[str, dict]:
     return ladder
 
 
-def main() -> None:
-    workers = workers_from_command_line(__doc__.splitlines()[0])
+def tasks() -> list[Task]:
+    """One `run_job` per rung (then side run) and seed."""
     ladder = rungs()
     assert ladder[REPAIRS[-1][0]] == {} and all(DEFAULTS[name] != value for name, value in ORIGINAL.items())
-    jobs = [Job(dataclasses.replace(TrainConfig(), full_budget=True, **change), seed, "prioritized", label)
+    return [(run_job, Job(dataclasses.replace(TrainConfig(), full_budget=True, **change), seed, "prioritized", label))
             for label, change in ladder.items() for seed in SEEDS]
+
+
+def write(results: list[Any], workers: int, start: float) -> None:
+    """Write the file from the results of `tasks()`, in order."""
     as_json = {label: {name: list(v) if isinstance(v, tuple) else v for name, v in change.items()}
-               for label, change in ladder.items()}
-    run_and_record("cartpole_ladder.json", jobs, SEEDS, workers, full_budget=True, rungs=as_json)
+               for label, change in rungs().items()}
+    write_record("cartpole_ladder.json", {**provenance(SEEDS, workers, start), "full_budget": True,
+                 "rungs": as_json, "runs": [compact(run) for run in results]}, start)
+
+
+def main() -> None:
+    workers, start = workers_from_command_line(__doc__.splitlines()[0]), time.perf_counter()
+    write(run_tasks(tasks(), workers), workers, start)
+
 
 if __name__ == "__main__":
     main()

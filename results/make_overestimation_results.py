@@ -1,6 +1,6 @@
 """Make results/cartpole_overestimation.json, which notebook 03 (section 4) reads.
 
-    .venv/bin/python results/make_overestimation_results.py     # about 11 min on 2 otherwise idle cores
+    .venv/bin/python results/make_overestimation_results.py     # 20 runs, about 6 min on 2 otherwise idle cores
 
 Overestimation in a learning agent, measured as van Hasselt et al. (2016, Figure 3) measure it: during
 training, the agent's value estimate at the states its greedy policy visits, against the discounted
@@ -25,16 +25,14 @@ evaluation steps with the mean estimate and mean return at each.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 
 import gymnasium as gym
 import numpy as np
 
 from prdqn_helpers.dqn import DQNAgent
 from prdqn_helpers.train import TrainConfig, train
-from provenance import provenance, write_record  # results/provenance.py, beside this script
+from provenance import Task, provenance, run_tasks, workers_from_command_line, write_record  # beside
 
 SEEDS = (0, 1, 2, 3, 4)
 STEPS = 20_000
@@ -93,19 +91,26 @@ def run(job: tuple[str, bool, int]) -> dict:
             "estimate": estimates, "return": returns, "wall_seconds": round(time.perf_counter() - start, 1)}
 
 
-def main() -> None:
-    start = time.perf_counter()
-    jobs = [(label, double, seed) for label in SETTINGS for double in (False, True) for seed in SEEDS]
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        runs = list(pool.map(run, jobs))
+def tasks() -> list[Task]:
+    """One `run` per setting, target and seed."""
+    return [(run, (label, double, seed)) for label in SETTINGS for double in (False, True) for seed in SEEDS]
+
+
+def write(runs: list[dict], workers: int, start: float) -> None:
+    """Write the file from the results of `tasks()`, in order."""
     record = {
-        **provenance(SEEDS, 2, start),
+        **provenance(SEEDS, workers, start),
         "settings": SETTINGS,
         "protocol": {"total_env_steps": STEPS, "measure_every": MEASURE_EVERY, "episodes": EPISODES,
                      "horizon": HORIZON, "tail": TAIL, "replay": "prioritized", "solve_threshold": 501.0},
         "runs": runs,
     }
     write_record("cartpole_overestimation.json", record, start)
+
+
+def main() -> None:
+    workers, start = workers_from_command_line(__doc__.splitlines()[0]), time.perf_counter()
+    write(run_tasks(tasks(), workers), workers, start)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Make results/cartpole_stability_sweep.json: which settings keep CartPole solved once solved (issue 11's sweep).
 
-    .venv/bin/python results/make_stability_sweep.py        # 36 runs, about 25 min on 2 otherwise idle cores
+    .venv/bin/python results/make_stability_sweep.py        # 36 runs, about 29 min on 2 otherwise idle cores
 
 Every run trains for the whole 50,000-step budget (`full_budget=True`): it keeps learning after its first
 confirmed pass, and its summary records `post_solve_eval_fraction` (the share of evaluations from that pass on
@@ -16,10 +16,12 @@ Selection rule, to be applied to this file for each replay kind: the largest med
 """
 
 import dataclasses
+import time
+from typing import Any
 
-from prdqn_helpers.parallel import Job
+from prdqn_helpers.parallel import Job, run_job
 from prdqn_helpers.train import TrainConfig
-from provenance import run_and_record, workers_from_command_line  # results/provenance.py, beside this script
+from provenance import Task, compact, provenance, run_tasks, workers_from_command_line, write_record  # beside
 
 SEEDS = (0, 1, 2)
 BASE = {"lr": 2e-3, "tau": 0.05, "eps_end": 0.05}  # TrainConfig()'s defaults when the sweep ran (its pick replaced them)
@@ -33,12 +35,23 @@ GRID = {
 }
 
 
-def main() -> None:
-    workers = workers_from_command_line(__doc__.splitlines()[0])
+def tasks() -> list[Task]:
+    """One `run_job` per grid cell, replay kind and tuning seed."""
     base = dataclasses.replace(TrainConfig(), full_budget=True, **BASE)
-    jobs = [Job(dataclasses.replace(base, **change), seed, replay, label)
+    return [(run_job, Job(dataclasses.replace(base, **change), seed, replay, label))
             for label, change in GRID.items() for replay in ("prioritized", "uniform") for seed in SEEDS]
-    run_and_record("cartpole_stability_sweep.json", jobs, SEEDS, workers, full_budget=True, grid=GRID)
+
+
+def write(results: list[Any], workers: int, start: float) -> None:
+    """Write the file from the results of `tasks()`, in order."""
+    write_record("cartpole_stability_sweep.json", {**provenance(SEEDS, workers, start), "full_budget": True,
+                 "grid": GRID, "runs": [compact(run) for run in results]}, start)
+
+
+def main() -> None:
+    workers, start = workers_from_command_line(__doc__.splitlines()[0]), time.perf_counter()
+    write(run_tasks(tasks(), workers), workers, start)
+
 
 if __name__ == "__main__":
     main()

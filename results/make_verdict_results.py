@@ -1,8 +1,9 @@
-"""Make results/cartpole_verdict.json and results/cartpole_averaged_eval.json: prioritized vs uniform replay,
-each at its own best sweep settings, on 20 reporting seeds with the whole budget (issue 11's fair verdict), and
-whether the prioritized runs stay solved when judged by an average of their weights (notebooks 04 and 05).
+"""Make results/cartpole_verdict.json, cartpole_averaged_eval.json and cartpole_per_at_work.json: prioritized
+vs uniform replay, each at its own best sweep settings, on 20 reporting seeds with the whole budget (issue 11's
+fair verdict); whether the prioritized runs stay solved when judged by an average of their weights; and
+prioritized replay at work in the first of them (seed 100, watched by `per_at_work.py`; notebooks 04 and 05).
 
-    .venv/bin/python results/make_verdict_results.py        # 40 runs, about 35 min on 2 otherwise idle cores
+    .venv/bin/python results/make_verdict_results.py        # 40 runs, about 33 min on 2 otherwise idle cores
 
 Both replay kinds got the same tuning budget: the six settings of `make_stability_sweep.py` on tuning seeds
 0, 1, 2, and the selection rule written there before the sweep ran (largest median post_solve_eval_fraction,
@@ -21,11 +22,10 @@ At the end each average gets the 100-episode check on the run's final-check star
 the averages (acting is unchanged), so the verdict's runs are the same with or without watching.
 """
 
+import contextlib
 import copy
 import dataclasses
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -35,7 +35,8 @@ from prdqn_helpers.checkpoints import versions
 from prdqn_helpers.parallel import Job, run_job
 from prdqn_helpers.train import TrainConfig, derive_seeds, evaluate, make_eval_env, summarize, train
 from make_stability_sweep import BASE  # the sweep's base: SELECTED's changes are from it
-from provenance import compact, provenance, workers_from_command_line, write_record  # beside this script
+from per_at_work import PerAtWork
+from provenance import Task, compact, provenance, run_tasks, workers_from_command_line, write_record  # beside
 
 SEEDS = tuple(range(100, 120))
 SELECTED = {  # replay kind -> its sweep setting (label in the sweep file, changes from the sweep's BASE)
@@ -43,6 +44,7 @@ SELECTED = {  # replay kind -> its sweep setting (label in the sweep file, chang
     "uniform": ("lr 2e-4, tau 0.005", {"lr": 2e-4, "tau": 0.005}),
 }
 SLOW_RATE = 0.2  # weight of the newest snapshot in the slow average
+AT_WORK_SEED = SEEDS[0]  # the prioritized run that per_at_work.py also watches
 
 
 class Greedy:
@@ -56,15 +58,17 @@ class Greedy:
             return self.net(torch.as_tensor(obs, dtype=torch.float32)).argmax(dim=1).numpy()
 
 
-def watched_run(job: Job) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """`run_job(job)`'s record and, for prioritized replay, both averages evaluated alongside (else None)."""
+def watched_run(job: Job) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
+    """`run_job(job)`'s record and, for prioritized replay, both averages evaluated alongside (else None), and
+    for seed AT_WORK_SEED the per_at_work.py record (else None)."""
     if job.replay != "prioritized":
-        return run_job(job), None
+        return run_job(job), None, None
     config, seed = job.config, job.seed
     _, eval_seed, final_seed = derive_seeds(seed)
     eval_env = make_eval_env(config.env_id, config.eval_episodes)
     means: dict[str, list[float]] = {"target": [], "slow": []}
     slow: list[torch.nn.Module] = []  # the slow average, a frozen copy of the online network from the first evaluation
+    watcher = PerAtWork(config.env_id, seed) if seed == AT_WORK_SEED else None
 
     def on_eval(step, agent, buffer) -> None:
         if not slow:
@@ -74,8 +78,11 @@ def watched_run(job: Job) -> tuple[dict[str, Any], dict[str, Any] | None]:
         k = len(means["target"])                       # the run's own k-th evaluation used eval_seed + k
         for name, net in (("target", agent.target_net), ("slow", slow[0])):
             means[name].append(float(evaluate(Greedy(net), eval_env, eval_seed + k).mean()))
+        if watcher is not None:
+            watcher.on_eval(step, agent, buffer)
 
-    history, agent = train(config, seed, job.replay, progress=False, on_eval=on_eval)
+    with watcher.buffers() if watcher is not None else contextlib.nullcontext():
+        history, agent = train(config, seed, job.replay, progress=False, on_eval=on_eval)
     # The budget ends on an evaluation step, so the last on_eval saw the final weights of both averages.
     final_env = make_eval_env(config.env_id, config.final_eval_episodes)
     finals = {name: float(evaluate(Greedy(net), final_env, final_seed + len(history.final_checks) - 1).mean())
@@ -83,23 +90,33 @@ def watched_run(job: Job) -> tuple[dict[str, Any], dict[str, Any] | None]:
     averaged = {"seed": seed, "eval_steps": history.eval_steps, "online": history.eval_means,
                 "env_steps_to_solve": history.env_steps_to_solve, "final_online": history.final_eval_mean,
                 "averaged": {name: {"eval_means": means[name], "final_eval_mean": finals[name]} for name in means}}
-    return {"label": job.label, **summarize(history, config), "versions": versions()}, averaged
+    at_work = None if watcher is None else {**watcher.record(), "run": compact(summarize(history, config))}
+    return {"label": job.label, **summarize(history, config), "versions": versions()}, averaged, at_work
+
+
+def tasks() -> list[Task]:
+    """One `watched_run` per replay kind and reporting seed."""
+    return [(watched_run, Job(dataclasses.replace(TrainConfig(), full_budget=True, **{**BASE, **change}),
+                              seed, replay, label))
+            for replay, (label, change) in SELECTED.items() for seed in SEEDS]
+
+
+def write(results: list[Any], workers: int, start: float) -> None:
+    """Write the three files from the results of `tasks()`, in order."""
+    selected = {replay: {"label": label, "changes": change} for replay, (label, change) in SELECTED.items()}
+    write_record("cartpole_verdict.json", {**provenance(SEEDS, workers, start), "full_budget": True,
+                 "selected": selected, "runs": [compact(record) for record, _, _ in results]}, start)
+    prioritized = next(job.config for _, job in tasks() if job.replay == "prioritized")
+    write_record("cartpole_averaged_eval.json", {**provenance(SEEDS, workers, start), "slow_rate": SLOW_RATE,
+                 "config": dataclasses.asdict(prioritized),
+                 "runs": [averaged for _, averaged, _ in results if averaged is not None]}, start)
+    at_work = next(record for _, _, record in results if record is not None)
+    write_record("cartpole_per_at_work.json", {**provenance((AT_WORK_SEED,), workers, start), **at_work}, start)
 
 
 def main() -> None:
-    workers = workers_from_command_line(__doc__.splitlines()[0])
-    jobs = [Job(dataclasses.replace(TrainConfig(), full_budget=True, **{**BASE, **change}), seed, replay, label)
-            for replay, (label, change) in SELECTED.items() for seed in SEEDS]
-    start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = list(pool.map(watched_run, jobs))
-    selected = {replay: {"label": label, "changes": change} for replay, (label, change) in SELECTED.items()}
-    write_record("cartpole_verdict.json", {**provenance(SEEDS, workers, start), "full_budget": True,
-                 "selected": selected, "runs": [compact(record) for record, _ in results]}, start)
-    prioritized = jobs[0].config
-    write_record("cartpole_averaged_eval.json", {**provenance(SEEDS, workers, start), "slow_rate": SLOW_RATE,
-                 "config": dataclasses.asdict(prioritized),
-                 "runs": [averaged for _, averaged in results if averaged is not None]}, start)
+    workers, start = workers_from_command_line(__doc__.splitlines()[0]), time.perf_counter()
+    write(run_tasks(tasks(), workers), workers, start)
 
 
 if __name__ == "__main__":

@@ -4,16 +4,19 @@ scripts in this folder)."""
 import argparse
 import dataclasses
 import json
+import multiprocessing
 import os
 import platform
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from prdqn_helpers.checkpoints import versions
-from prdqn_helpers.parallel import Job, train_many
 from prdqn_helpers.train import TrainConfig
+
+Task = tuple[Callable[[Any], Any], Any]  # a module-level function and its one argument, run in a worker
 
 
 def provenance(seeds: tuple[int, ...], workers: int, start: float) -> dict[str, Any]:
@@ -47,11 +50,19 @@ def workers_from_command_line(description: str) -> int:
     return parser.parse_args().workers
 
 
-def run_and_record(filename: str, jobs: list[Job], seeds: tuple[int, ...], workers: int, **extra: Any) -> None:
-    """Run `jobs` with `train_many` and write `filename` (`write_record`): provenance, `extra`, then the compact runs."""
-    start = time.perf_counter()
-    runs = [compact(run) for run in train_many(jobs, workers=workers)]
-    write_record(filename, {**provenance(seeds, workers, start), **extra, "runs": runs}, start)
+def call(task: Task) -> Any:
+    """Run one `Task` (what the pool's workers do)."""
+    function, argument = task
+    return function(argument)
+
+
+def run_tasks(tasks: list[Task], workers: int) -> list[Any]:
+    """The tasks' results in task order, from `workers` processes ("spawn": each builds its own torch state).
+    Every run is seeded by its task, so the results equal those of one-by-one runs."""
+    if workers == 1:
+        return [call(task) for task in tasks]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(call, tasks))
 
 
 def write_record(filename: str, record: dict[str, Any], start: float) -> None:
