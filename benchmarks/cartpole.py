@@ -1,7 +1,7 @@
 """Our PER Double DQN against Stable-Baselines3's DQN on CartPole-v1: same seeds, same protocol, one run.
 
     .venv/bin/pip install -r benchmarks/requirements.txt      # once: Stable-Baselines3 (benchmark only)
-    .venv/bin/python benchmarks/cartpole.py                    # seeds 200-204, 2 processes, ~1-2 min
+    .venv/bin/python benchmarks/cartpole.py                    # seeds 200-204, 2 processes, ~4 min
     .venv/bin/python benchmarks/cartpole.py --seeds 0 1 2 --workers 1
 
 Both agents get 50,000 env steps and the same evaluation protocol (`prdqn_helpers.train`): every 500
