@@ -20,12 +20,11 @@ The last rung is `TrainConfig()` itself, the series' defaults.
 """
 
 import dataclasses
-import time
 from typing import Any
 
 from prdqn_helpers.parallel import Job, run_job
 from prdqn_helpers.train import TrainConfig
-from provenance import Task, compact, provenance, run_tasks, workers_from_command_line, write_record  # beside
+from provenance import Task, make, write_runs  # results/provenance.py, beside this script
 
 SEEDS = (200, 201, 202)
 NEVER = 10**9  # a gradient-step count beyond any budget: no target sync but the episode copies
@@ -80,14 +79,8 @@ def write(results: list[Any], workers: int, start: float) -> None:
     """Write the file from the results of `tasks()`, in order."""
     as_json = {label: {name: list(v) if isinstance(v, tuple) else v for name, v in change.items()}
                for label, change in rungs().items()}
-    write_record("cartpole_ladder.json", {**provenance(SEEDS, workers, start), "full_budget": True,
-                 "rungs": as_json, "runs": [compact(run) for run in results]}, start)
-
-
-def main() -> None:
-    workers, start = workers_from_command_line(__doc__.splitlines()[0]), time.perf_counter()
-    write(run_tasks(tasks(), workers), workers, start)
+    write_runs("cartpole_ladder.json", results, SEEDS, workers, start, full_budget=True, rungs=as_json)
 
 
 if __name__ == "__main__":
-    main()
+    make([(tasks, write)], __doc__.splitlines()[0])

@@ -32,7 +32,7 @@ import numpy as np
 
 from prdqn_helpers.dqn import DQNAgent
 from prdqn_helpers.train import TrainConfig, train
-from provenance import Task, provenance, run_tasks, workers_from_command_line, write_record  # beside
+from provenance import Task, make, provenance, write_record  # results/provenance.py, beside this script
 
 SEEDS = (0, 1, 2, 3, 4)
 STEPS = 20_000
@@ -108,10 +108,5 @@ def write(runs: list[dict], workers: int, start: float) -> None:
     write_record("cartpole_overestimation.json", record, start)
 
 
-def main() -> None:
-    workers, start = workers_from_command_line(__doc__.splitlines()[0]), time.perf_counter()
-    write(run_tasks(tasks(), workers), workers, start)
-
-
 if __name__ == "__main__":
-    main()
+    make([(tasks, write)], __doc__.splitlines()[0])

@@ -16,12 +16,11 @@ Selection rule, to be applied to this file for each replay kind: the largest med
 """
 
 import dataclasses
-import time
 from typing import Any
 
 from prdqn_helpers.parallel import Job, run_job
 from prdqn_helpers.train import TrainConfig
-from provenance import Task, compact, provenance, run_tasks, workers_from_command_line, write_record  # beside
+from provenance import Task, make, write_runs  # results/provenance.py, beside this script
 
 SEEDS = (0, 1, 2)
 BASE = {"lr": 2e-3, "tau": 0.05, "eps_end": 0.05}  # TrainConfig()'s defaults when the sweep ran (its pick replaced them)
@@ -44,14 +43,8 @@ def tasks() -> list[Task]:
 
 def write(results: list[Any], workers: int, start: float) -> None:
     """Write the file from the results of `tasks()`, in order."""
-    write_record("cartpole_stability_sweep.json", {**provenance(SEEDS, workers, start), "full_budget": True,
-                 "grid": GRID, "runs": [compact(run) for run in results]}, start)
-
-
-def main() -> None:
-    workers, start = workers_from_command_line(__doc__.splitlines()[0]), time.perf_counter()
-    write(run_tasks(tasks(), workers), workers, start)
+    write_runs("cartpole_stability_sweep.json", results, SEEDS, workers, start, full_budget=True, grid=GRID)
 
 
 if __name__ == "__main__":
-    main()
+    make([(tasks, write)], __doc__.splitlines()[0])

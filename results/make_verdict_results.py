@@ -25,7 +25,6 @@ the averages (acting is unchanged), so the verdict's runs are the same with or w
 import contextlib
 import copy
 import dataclasses
-import time
 from typing import Any
 
 import numpy as np
@@ -36,7 +35,7 @@ from prdqn_helpers.parallel import Job, run_job
 from prdqn_helpers.train import TrainConfig, derive_seeds, evaluate, make_eval_env, summarize, train
 from make_stability_sweep import BASE  # the sweep's base: SELECTED's changes are from it
 from per_at_work import PerAtWork
-from provenance import Task, compact, provenance, run_tasks, workers_from_command_line, write_record  # beside
+from provenance import Task, compact, make, provenance, write_record, write_runs  # beside this script
 
 SEEDS = tuple(range(100, 120))
 SELECTED = {  # replay kind -> its sweep setting (label in the sweep file, changes from the sweep's BASE)
@@ -104,8 +103,8 @@ def tasks() -> list[Task]:
 def write(results: list[Any], workers: int, start: float) -> None:
     """Write the three files from the results of `tasks()`, in order."""
     selected = {replay: {"label": label, "changes": change} for replay, (label, change) in SELECTED.items()}
-    write_record("cartpole_verdict.json", {**provenance(SEEDS, workers, start), "full_budget": True,
-                 "selected": selected, "runs": [compact(record) for record, _, _ in results]}, start)
+    write_runs("cartpole_verdict.json", [record for record, _, _ in results], SEEDS, workers, start,
+               full_budget=True, selected=selected)
     prioritized = next(job.config for _, job in tasks() if job.replay == "prioritized")
     write_record("cartpole_averaged_eval.json", {**provenance(SEEDS, workers, start), "slow_rate": SLOW_RATE,
                  "config": dataclasses.asdict(prioritized),
@@ -114,10 +113,5 @@ def write(results: list[Any], workers: int, start: float) -> None:
     write_record("cartpole_per_at_work.json", {**provenance((AT_WORK_SEED,), workers, start), **at_work}, start)
 
 
-def main() -> None:
-    workers, start = workers_from_command_line(__doc__.splitlines()[0]), time.perf_counter()
-    write(run_tasks(tasks(), workers), workers, start)
-
-
 if __name__ == "__main__":
-    main()
+    make([(tasks, write)], __doc__.splitlines()[0])

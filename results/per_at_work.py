@@ -1,7 +1,7 @@
 """Prioritized replay at work over one run (issue 11; notebook 05 reads results/cartpole_per_at_work.json).
 
-`make_verdict_results.py` watches its first prioritized run (seed 100 the defaults, whole budget) with `PerAtWork`
-and writes the file: the run and its record are the verdict's, so watching costs no run of its own.
+`make_verdict_results.py` watches its first prioritized run (seed 100: the defaults, whole budget) with
+`PerAtWork` and writes the file: the run and its record are the verdict's, so watching costs no run of its own.
 The watcher wraps the buffer that `train` builds (`make_buffer`) to record, for every training batch, the
 mean and smallest IS weight, beta, and the share of terminating transitions in the batch; and it counts the
 terminating transitions stored (the buffer holds the whole budget, so nothing is overwritten: a uniform batch

@@ -17,6 +17,7 @@ from prdqn_helpers.checkpoints import versions
 from prdqn_helpers.train import TrainConfig
 
 Task = tuple[Callable[[Any], Any], Any]  # a module-level function and its one argument, run in a worker
+Script = tuple[Callable[[], list[Task]], Callable[[list[Any], int, float], None]]  # its tasks(), its write()
 
 
 def provenance(seeds: tuple[int, ...], workers: int, start: float) -> dict[str, Any]:
@@ -70,3 +71,21 @@ def write_record(filename: str, record: dict[str, Any], start: float) -> None:
     path = Path(__file__).resolve().parent / filename
     path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
     print(f"wrote {path.name}: {time.perf_counter() - start:.0f} s")
+
+
+def write_runs(filename: str, runs: list[dict[str, Any]], seeds: tuple[int, ...], workers: int, start: float,
+               **extra: Any) -> None:
+    """Write `filename` (`write_record`): provenance, `extra`, then the `compact` runs."""
+    write_record(filename, {**provenance(seeds, workers, start), **extra, "runs": [compact(run) for run in runs]},
+                 start)
+
+
+def make(scripts: list[Script], description: str) -> None:
+    """Run the tasks of every script in one pool (`--workers`), then let each script write its files from its
+    results: no worker waits for one script's last run before the next script's runs start."""
+    workers, start = workers_from_command_line(description), time.perf_counter()
+    tasks = [script_tasks() for script_tasks, _ in scripts]
+    results = run_tasks([task for script_tasks in tasks for task in script_tasks], workers)
+    for (_, write), script_tasks in zip(scripts, tasks):
+        write(results[:len(script_tasks)], workers, start)
+        results = results[len(script_tasks):]
