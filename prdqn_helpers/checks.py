@@ -91,10 +91,11 @@ def check_indices(name: str, value: object, size: int) -> np.ndarray:
 
 
 def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = np.float64,
-                kind: str = "real", low: float | None = None) -> np.ndarray:
+                kind: str = "real", low: float | None = None, high: float | None = None) -> np.ndarray:
     """``value`` as a new array of ``shape`` (a None in it: any length; a 0-d value is broadcast to a shape without
     None) and ``dtype``, checked by ``kind``: ``"real"`` finite (also after the cast), ``"int"`` integers (no bools or
-    floats), each ``>= low`` if given; ``"flag"`` booleans or 0/1. Cost: O(size), a few passes."""
+    floats) that ``dtype`` (an integer type) can hold, each ``>= low`` and ``<= high`` if given; ``"flag"`` booleans
+    or 0/1. Cost: O(size), a few passes."""
     arr = np.asarray(value)
     allowed = {"real": "iuf", "int": "iu", "flag": "biuf"}[kind]
     if arr.dtype.kind not in allowed:
@@ -109,6 +110,12 @@ def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = 
         if bad is not None and bad.any():
             raise ValueError(f"{name} must be booleans or 0/1, got {_first_bad(arr, bad)}")
         return arr.astype(dtype)
+    if kind == "int" and arr.dtype != dtype and not np.can_cast(arr.dtype, dtype):
+        # Bounds on the values as given: the cast would wrap (uint64 2**64 - 1 to int64 -1) and pass ``low``.
+        given, want = np.iinfo(arr.dtype), np.iinfo(dtype)
+        fits = (arr >= max(want.min, given.min)) & (arr <= min(want.max, given.max))  # bounds arr's dtype can hold
+        if not fits.all():
+            raise ValueError(f"{name} must fit in {np.dtype(dtype).name}, got {_first_bad(arr, ~fits)}")
     if arr.dtype.kind == "f" and arr.dtype.itemsize > np.dtype(dtype).itemsize:
         with np.errstate(over="ignore"):  # a value too large for ``dtype`` is reported below, as given
             out = arr.astype(dtype)
@@ -120,4 +127,13 @@ def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = 
         raise ValueError(f"{name} must {reason}, got {_first_bad(arr, ~finite)}")
     if low is not None and arr.size and not arr.min() >= low:
         raise ValueError(f"{name} must be >= {low:g}, got {_first_bad(arr, ~(arr >= low))}")
+    if high is not None and arr.size and not arr.max() <= high:
+        raise ValueError(f"{name} must be <= {high:g}, got {_first_bad(arr, ~(arr <= high))}")
     return out
+
+
+def check_where(name: str, value: np.ndarray, ok: np.ndarray, rule: str) -> None:
+    """Raise ``ValueError`` "``name`` must ``rule``, got <the first value where ``ok`` is False>" unless all of
+    ``ok`` (booleans, the shape of ``value``) holds: for a rule the caller computes. Cost: O(size)."""
+    if not ok.all():
+        raise ValueError(f"{name} must {rule}, got {_first_bad(np.asarray(value), ~ok)}")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from prdqn_helpers.checks import (check_array, check_bool, check_choice, check_indices, check_int, check_real, check_rng,
-                                  check_shape)
+                                  check_shape, check_where)
 
 
 @pytest.mark.parametrize("value", [3, np.int64(3), np.uint8(3)])
@@ -123,3 +123,31 @@ def test_check_bool_rejects_strings_and_numbers() -> None:
     for bad in ("False", 0, 1.0, None):
         with pytest.raises(ValueError, match="^double must be True or False, got "):
             check_bool("double", bad)
+
+
+def test_check_array_refuses_an_integer_the_target_dtype_cannot_hold() -> None:
+    # The bound is checked on the values as given: a uint64 cast to int64 would wrap to -1 and pass ``low``.
+    with pytest.raises(ValueError, match="^action must fit in int64, got 18446744073709551615$"):
+        check_array("action", np.uint64(2**64 - 1), (), np.int64, kind="int", low=0)
+    with pytest.raises(ValueError, match="^actions must fit in int64, got 9223372036854775808 at position 1$"):
+        check_array("actions", np.array([1, 2**63], np.uint64), (2,), np.int64, kind="int", low=0)
+    with pytest.raises(ValueError, match="^x must fit in int32, got -2147483649 at position 0$"):
+        check_array("x", [-(2**31) - 1], (1,), np.int32, kind="int")
+    with pytest.raises(ValueError, match="^x must fit in uint8, got -1$"):
+        check_array("x", -1, (), np.uint8, kind="int")
+    largest = check_array("action", np.uint64(2**63 - 1), (), np.int64, kind="int", low=0)
+    assert largest.dtype == np.int64 and int(largest) == 2**63 - 1
+    assert check_array("x", np.array([-128, 127], np.int64), (2,), np.int8, kind="int").tolist() == [-128, 127]
+
+
+def test_check_array_upper_bound() -> None:
+    assert check_array("p", [1.0, 2.0], (2,), low=0.0, high=2.0).tolist() == [1.0, 2.0]
+    with pytest.raises(ValueError, match=r"^p must be <= 2, got 2.5 at position 1$"):
+        check_array("p", [1.0, 2.5], (2,), low=0.0, high=2.0)
+
+
+def test_check_where_quotes_the_first_value_that_breaks_the_rule() -> None:
+    values = np.array([1.0, -3.0, 5.0])
+    check_where("td_errors", values, np.array([True, True, True]), "be small")
+    with pytest.raises(ValueError, match=r"^td_errors must be small, got 5.0 at position 2$"):
+        check_where("td_errors", values, values < 4.0, "be small")
