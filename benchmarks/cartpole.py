@@ -99,7 +99,7 @@ def run_sb3(seed: int, config: TrainConfig) -> dict[str, Any]:
 
 def run_ours(seed: int, config: TrainConfig) -> dict[str, Any]:
     """Train our agent (prioritized replay) on one seed."""
-    history, _ = train(config, seed, "prioritized", progress=False)
+    history = train(config, seed, "prioritized", progress=False).history
     return {"agent": "ours (PER)", "seed": seed, "solved": history.solved,
             "env_steps_to_solve": history.env_steps_to_solve, "final_eval_mean": history.final_eval_mean,
             "env_steps": history.env_steps, "wall_seconds": history.wall_seconds,

@@ -5,6 +5,7 @@ __all__ = ['REPLAY_KINDS', 'TrainConfig', 'make_eval_env', 'evaluate', 'derive_s
            'TrainHistory', 'TrainResult', 'learn', 'final_check', 'show_progress', 'train', 'summarize']
 
 # %% ../notebooks/04_cartpole_training.ipynb #c003
+import copy
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,7 @@ from .checks import check_choice, check_int, check_real
 from .dqn import AgentConfig, DQNAgent
 from .replay import PrioritizedReplayBuffer, ReplayBuffer
 from .schedules import linear_schedule
-from .seeding import MAX_SEED, seed_everything
+from .seeding import MAX_SEED
 
 # %% ../notebooks/04_cartpole_training.ipynb #c010
 REPLAY_KINDS = ("prioritized", "uniform")
@@ -140,22 +141,30 @@ class TrainHistory:
     wall_seconds: float = 0.0  # the whole run: set-up, training, evaluations, final checks
     cpu_seconds: float = 0.0  # CPU time of this process over the same span
     interrupted: bool = False  # stopped by Ctrl-C (KeyboardInterrupt); holds what the run had
+    stop_reason: str = ""  # why it ended: "solved", "budget spent", "interrupted" or "diverged: ..."
 
 
 class TrainResult(NamedTuple):
-    """What `train` returns: the history and the agent's final weights (None if Ctrl-C came before it existed)."""
+    """What `train` returns: the history, the agent with its last weights (None if Ctrl-C came before it existed),
+    and a copy of `agent.state_dict()` taken at the confirmed solve (None if unsolved): the same weights as `agent`
+    unless `full_budget` trained on."""
 
     history: TrainHistory
     agent: DQNAgent | None
+    solved_state: dict[str, Any] | None = None
 
 # %% ../notebooks/04_cartpole_training.ipynb #c034b
 def learn(agent: DQNAgent, buffer: ReplayBuffer, config: TrainConfig, step: int, rng: np.random.Generator) -> float:
-    """Step 3 of the loop: one gradient step on a replayed batch, then new priorities; returns the loss."""
+    """Step 3 of the loop: one gradient step on a replayed batch, then new priorities; returns the loss.
+    Raises FloatingPointError if the loss or a TD error is not finite (the network diverged)."""
     beta = linear_schedule(config.beta0, 1.0, config.beta_anneal_steps, step)  # PER: equation (2)
     batch = buffer.sample(config.batch_size, beta, rng)
     if config.is_weight_on_both_sides:  # the original's (w Q - w Y)^2 = w^2 (Q - Y)^2
         batch = batch._replace(weights=batch.weights ** 2)
     result = agent.update(batch)
+    if not (np.isfinite(result.loss) and np.isfinite(result.td_errors).all()):  # diverged: stop and say so
+        raise FloatingPointError(f"non-finite {'loss' if not np.isfinite(result.loss) else 'TD errors'} "
+                                 f"at env step {step:,} (learning rate {config.lr:g})")
     td_errors = result.td_errors
     if config.priority_clip:  # the original's saturating priorities
         td_errors = np.minimum(td_errors + 0.1, 1.0)
@@ -183,21 +192,23 @@ def show_progress(bar: tqdm, history: TrainHistory, step: int, epsilon: float) -
 # %% ../notebooks/04_cartpole_training.ipynb #c034c
 def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "prioritized",
           progress: bool = True, on_eval: Callable[[int, DQNAgent, ReplayBuffer], None] | None = None) -> TrainResult:
-    """Train a Double DQN agent with prioritized or uniform replay; `seed` seeds everything once. `on_eval(step, agent,
-    buffer)` runs after each evaluation. Ctrl-C ends the run with what it has (`history.interrupted`); torch's thread
-    count is always restored. ValueError for a bad config, seed, replay kind, or non-discrete actions."""
+    """Train a Double DQN agent with prioritized or uniform replay; `seed` seeds everything once (the caller's global
+    generators are left alone). `on_eval(step, agent, buffer)` runs after each evaluation. Ctrl-C ends the run with
+    what it has (`history.interrupted`), a diverged network ends it too; `history.stop_reason` says why it ended.
+    Torch's thread count is always restored. ValueError for a bad config, seed, replay kind, or non-discrete actions."""
     start, start_cpu = time.perf_counter(), time.process_time()
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
     check_choice("replay", replay, REPLAY_KINDS)
     env_seed, eval_seed, final_seed = derive_seeds(seed)
-    history, agent, envs, step = TrainHistory(seed=int(seed), replay=replay), None, [], 0
+    history, agent, solved_state, envs, step = TrainHistory(seed=int(seed), replay=replay), None, None, [], 0
+    loss_sum, loss_count = 0.0, 0  # the current eval_every window's training losses
     threads_before = torch.get_num_threads()
     bar = tqdm(total=config.total_env_steps, unit="step", disable=not progress, file=sys.stderr,
                mininterval=0.5, dynamic_ncols=True)
 
     try:
-        rng = seed_everything(seed)  # drives exploration and sampling
+        rng = np.random.default_rng(seed)  # drives exploration and sampling
         torch.set_num_threads(config.torch_threads)
         envs.append(env := gym.make(config.env_id, max_episode_steps=config.train_episode_cap))
         if not isinstance(env.action_space, gym.spaces.Discrete):
@@ -207,7 +218,7 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
         agent = DQNAgent(int(np.prod(env.observation_space.shape)), int(env.action_space.n), config, seed=seed)
         buffer = make_buffer(config, replay, env.observation_space.shape)
         obs, _ = env.reset(seed=env_seed)
-        episode_return, loss_sum, loss_count = 0.0, 0.0, 0
+        episode_return = 0.0
         for step in range(1, config.total_env_steps + 1):
             epsilon = exploration_rate(config, step - 1)
             action = agent.act(obs, epsilon, rng)
@@ -239,27 +250,35 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
                 history.eval_means.append(mean)
                 if on_eval is not None:
                     on_eval(step, agent, buffer)
-                if (mean >= config.solve_threshold and not history.solved  # the first pass confirmed ends
-                        and final_check(agent, final_env, final_seed, history, config, step, confirming=True)
-                        and not config.full_budget):                       # the run, unless full_budget
-                    break
+                if (mean >= config.solve_threshold and not history.solved
+                        and final_check(agent, final_env, final_seed, history, config, step, confirming=True)):
+                    solved_state = copy.deepcopy(agent.state_dict())  # the confirmed weights, kept
+                    history.stop_reason = "solved"
+                    if not config.full_budget:  # the first confirmed pass ends the run, unless full_budget
+                        break
             if step % 250 == 0:
                 show_progress(bar, history, step, epsilon)
         else:  # budget spent (unsolved, or full_budget): measure the last weights (this cannot solve a run)
+            history.stop_reason = "budget spent"
             if not history.final_checks or history.final_checks[-1][0] != step:
                 final_check(agent, final_env, final_seed, history, config, step, confirming=False)
     except KeyboardInterrupt:
-        history.interrupted = True
+        history.interrupted, history.stop_reason = True, "interrupted"
+    except FloatingPointError as error:  # from learn: the network diverged
+        history.stop_reason = f"diverged: {error}"
     finally:
         bar.update(step - bar.n)
         bar.close()
         for env in envs:
             env.close()
         torch.set_num_threads(threads_before)
+    if loss_count:  # the last, partial window (a budget not a multiple of eval_every, or a stop)
+        history.loss_steps.append(step)
+        history.losses.append(loss_sum / loss_count)
     history.env_steps = step
     history.wall_seconds = time.perf_counter() - start
     history.cpu_seconds = time.process_time() - start_cpu
-    return TrainResult(history, agent)
+    return TrainResult(history, agent, solved_state)
 
 # %% ../notebooks/04_cartpole_training.ipynb #c047
 def summarize(history: TrainHistory, config: TrainConfig) -> dict[str, Any]:
@@ -274,7 +293,8 @@ def summarize(history: TrainHistory, config: TrainConfig) -> dict[str, Any]:
     return {**headline, "post_solve_eval_fraction": stayed, "final_eval_episodes": config.final_eval_episodes,
             "wall_seconds": round(history.wall_seconds, 3), "cpu_seconds": round(history.cpu_seconds, 3),
             "seed": history.seed, "replay": history.replay, "env_steps": history.env_steps,
-            "interrupted": history.interrupted, "config": asdict(config), "history": curves}
+            "interrupted": history.interrupted, "stop_reason": history.stop_reason, "config": asdict(config),
+            "history": curves}
 
 # %% ../notebooks/04_cartpole_training.ipynb #c080
 if __name__ == "__main__" and "__file__" in globals():  # python -m prdqn_helpers.train (a notebook has no __file__)

@@ -6,8 +6,10 @@ whether it solves CartPole (notebook 04 and benchmarks/cartpole.py measure that)
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
+import random
 
 import gymnasium
 import numpy as np
@@ -177,7 +179,7 @@ def tiny_run():
 @pytest.mark.slow
 @pytest.mark.parametrize("replay", ["prioritized", "uniform"])
 def test_train_smoke_run_records_a_consistent_history(replay: str, tiny_run) -> None:
-    history, agent = tiny_run if replay == "prioritized" else train(TINY, 0, replay, progress=False)
+    history, agent, _ = tiny_run if replay == "prioritized" else train(TINY, 0, replay, progress=False)
     assert isinstance(history, TrainHistory) and isinstance(agent, DQNAgent)
     assert history.replay == replay and history.seed == 0 and not history.interrupted
     assert history.env_steps == 600 and history.eval_steps == [200, 400, 600]
@@ -186,15 +188,20 @@ def test_train_smoke_run_records_a_consistent_history(replay: str, tiny_run) -> 
     assert history.episode_end_steps == sorted(history.episode_end_steps)
     assert len(history.episode_returns) == len(history.episode_end_steps) > 0
     assert history.final_checks[-1][0] == 600 and history.final_eval_mean == history.final_checks[-1][1]
-    assert history.solved == (history.final_eval_mean >= TINY.solve_threshold)
+    # The protocol: solved only by a final check that confirms a passing evaluation at the same step.
+    evals = dict(zip(history.eval_steps, history.eval_means))
+    confirmed = [step for step, mean in history.final_checks
+                 if mean >= TINY.solve_threshold and evals.get(step, 0.0) >= TINY.solve_threshold]
+    assert history.solved == bool(confirmed) and history.env_steps_to_solve == (confirmed[0] if confirmed else None)
+    assert history.stop_reason == ("solved" if history.solved else "budget spent")
     assert history.wall_seconds > 0 and history.cpu_seconds > 0
 
 
 @pytest.mark.slow
 def test_train_is_deterministic_for_a_seed(tiny_run) -> None:
-    a, _ = tiny_run
-    b, _ = train(TINY, 0, progress=False)
-    c, _ = train(TINY, 6, progress=False)
+    a = tiny_run.history
+    b = train(TINY, 0, progress=False).history
+    c = train(TINY, 6, progress=False).history
     fields = ("episode_returns", "eval_means", "losses", "final_checks")
     assert all(getattr(a, f) == getattr(b, f) for f in fields)
     assert any(getattr(a, f) != getattr(c, f) for f in fields)
@@ -244,8 +251,9 @@ def _scripted_evaluate(monkeypatch: pytest.MonkeyPatch, eval_means: list[float],
 @pytest.mark.slow
 def test_train_stops_at_the_first_confirmed_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     _scripted_evaluate(monkeypatch, eval_means=[20.0, 480.0], final_means=[490.0])
-    history, _ = train(TINY, 0, progress=False)
+    history = train(TINY, 0, progress=False).history
     assert history.solved and history.env_steps_to_solve == 400 and history.env_steps == 400
+    assert history.stop_reason == "solved"
     assert history.eval_means == [20.0, 480.0] and history.final_checks == [(400, 490.0)]
     assert history.final_eval_mean == 490.0
 
@@ -253,7 +261,7 @@ def test_train_stops_at_the_first_confirmed_pass(monkeypatch: pytest.MonkeyPatch
 @pytest.mark.slow
 def test_train_goes_on_after_a_failed_final_check(monkeypatch: pytest.MonkeyPatch) -> None:
     _scripted_evaluate(monkeypatch, eval_means=[480.0], final_means=[470.0, 476.0])
-    history, _ = train(TINY, 0, progress=False)
+    history = train(TINY, 0, progress=False).history
     assert history.final_checks == [(200, 470.0), (400, 476.0)]
     assert history.solved and history.env_steps_to_solve == 400 and history.final_eval_mean == 476.0
 
@@ -261,7 +269,7 @@ def test_train_goes_on_after_a_failed_final_check(monkeypatch: pytest.MonkeyPatc
 @pytest.mark.slow
 def test_train_checks_the_last_weights_when_the_budget_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _scripted_evaluate(monkeypatch, eval_means=[100.0], final_means=[150.0])
-    history, _ = train(TINY, 0, progress=False)
+    history = train(TINY, 0, progress=False).history
     assert calls == {"eval": 3, "final": 1}
     assert not history.solved and history.env_steps_to_solve is None
     assert history.final_checks == [(600, 150.0)] and history.final_eval_mean == 150.0
@@ -271,7 +279,7 @@ def test_train_checks_the_last_weights_when_the_budget_ends(monkeypatch: pytest.
 def test_budget_end_check_never_solves_a_run_without_a_passing_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
     # No evaluation passes, but the last weights would pass the 100-episode check: measured, not solved.
     _scripted_evaluate(monkeypatch, eval_means=[100.0], final_means=[490.0])
-    history, _ = train(TINY, 0, progress=False)
+    history = train(TINY, 0, progress=False).history
     assert history.final_checks == [(600, 490.0)] and history.final_eval_mean == 490.0
     assert not history.solved and history.env_steps_to_solve is None
 
@@ -280,7 +288,7 @@ def test_budget_end_check_never_solves_a_run_without_a_passing_evaluation(monkey
 def test_budget_end_check_does_not_undo_an_earlier_confirmation_failure(monkeypatch: pytest.MonkeyPatch) -> None:
     # A pass at 200 fails its confirmation; later evaluations fail; the budget-end check passes: not solved.
     _scripted_evaluate(monkeypatch, eval_means=[480.0, 100.0], final_means=[470.0, 490.0])
-    history, _ = train(TINY, 0, progress=False)
+    history = train(TINY, 0, progress=False).history
     assert history.final_checks == [(200, 470.0), (600, 490.0)] and history.final_eval_mean == 490.0
     assert not history.solved and history.env_steps_to_solve is None
 
@@ -290,7 +298,7 @@ def test_full_budget_trains_on_after_the_first_confirmed_pass(monkeypatch: pytes
     # Pass at 200 confirmed; training goes on to 600 without more confirmations; the last weights are measured.
     calls = _scripted_evaluate(monkeypatch, eval_means=[480.0, 100.0, 490.0], final_means=[490.0, 300.0])
     config = dataclasses.replace(TINY, full_budget=True)
-    history, _ = train(config, 0, progress=False)
+    history = train(config, 0, progress=False).history
     assert calls == {"eval": 3, "final": 2} and history.env_steps == 600
     assert history.solved and history.env_steps_to_solve == 200
     assert history.final_checks == [(200, 490.0), (600, 300.0)] and history.final_eval_mean == 300.0
@@ -302,7 +310,7 @@ def test_full_budget_trains_on_after_the_first_confirmed_pass(monkeypatch: pytes
 def test_full_budget_keeps_confirming_until_a_pass_is_confirmed(monkeypatch: pytest.MonkeyPatch) -> None:
     _scripted_evaluate(monkeypatch, eval_means=[480.0, 480.0, 480.0], final_means=[470.0, 476.0, 300.0])
     config = dataclasses.replace(TINY, full_budget=True)
-    history, _ = train(config, 0, progress=False)
+    history = train(config, 0, progress=False).history
     assert history.final_checks == [(200, 470.0), (400, 476.0), (600, 300.0)]
     assert history.env_steps_to_solve == 400 and summarize(history, config)["post_solve_eval_fraction"] == 1.0
 
@@ -311,10 +319,10 @@ def test_full_budget_keeps_confirming_until_a_pass_is_confirmed(monkeypatch: pyt
 def test_post_solve_fraction_is_none_when_unsolved_or_stopped_at_the_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     _scripted_evaluate(monkeypatch, eval_means=[100.0], final_means=[150.0])
     full = dataclasses.replace(TINY, full_budget=True)
-    history, _ = train(full, 0, progress=False)
+    history = train(full, 0, progress=False).history
     assert summarize(history, full)["post_solve_eval_fraction"] is None            # never solved
     _scripted_evaluate(monkeypatch, eval_means=[20.0, 480.0], final_means=[490.0])
-    history, _ = train(TINY, 0, progress=False)                                     # stops at its pass: nothing after
+    history = train(TINY, 0, progress=False).history                                # stops at its pass: nothing after
     assert history.env_steps == 400 and summarize(history, TINY)["post_solve_eval_fraction"] is None
 
 
@@ -336,9 +344,11 @@ def test_train_returns_what_it_has_on_keyboard_interrupt(monkeypatch: pytest.Mon
         return np.zeros(eval_env.num_envs)
 
     monkeypatch.setattr(train_module, "evaluate", interrupt_second)
-    history, agent = train(TINY, 0, progress=False)
+    history, agent, _ = train(TINY, 0, progress=False)
     assert history.interrupted and not history.solved and history.final_eval_mean is None
     assert history.env_steps == 400 and history.eval_steps == [200] and isinstance(agent, DQNAgent)
+    assert history.stop_reason == "interrupted"
+    assert history.loss_steps == [200, 400]                      # the interrupted window's losses are kept too
 
 
 # ---- the original notebook's switches -----------------------------------------------------------------
@@ -347,7 +357,7 @@ class _Recorder:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.rewards, self.terminated, self.sampled_weights, self.update_weights = [], [], [], []
-        self.td_written, self.epsilons, self.syncs = [], [], 0
+        self.td_written, self.epsilons, self.betas, self.syncs = [], [], [], 0
         recorder = self
         make_buffer = train_module.make_buffer
 
@@ -361,6 +371,7 @@ class _Recorder:
                 add(obs, action, reward, next_obs, terminated)
 
             def sample_(batch_size, beta, rng):
+                recorder.betas.append(beta)                       # what the loop passed, not recomputed
                 batch = sample(batch_size, beta, rng)
                 recorder.sampled_weights.append(batch.weights.copy())
                 return batch
@@ -416,7 +427,7 @@ def test_is_weight_on_both_sides_squares_the_weights(monkeypatch: pytest.MonkeyP
 @pytest.mark.slow
 def test_reward_rewrite_stores_minus_one_on_termination_only(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
-    history, _ = train(dataclasses.replace(TINY, reward_rewrite=True, gamma=0.9), 0, progress=False)
+    history = train(dataclasses.replace(TINY, reward_rewrite=True, gamma=0.9), 0, progress=False).history
     assert [r == -1.0 for r in rec.rewards] == rec.terminated
     assert set(rec.rewards) == {-1.0, 0.01}
     assert set(history.episode_returns) <= set(range(1, 501))          # recorded returns stay the env's own
@@ -435,7 +446,7 @@ def test_priority_clip_saturates_priorities(monkeypatch: pytest.MonkeyPatch) -> 
 def test_train_episode_cap_cuts_episodes_and_truncation_as_failure_stores_it(monkeypatch, as_failure: bool) -> None:
     rec = _Recorder(monkeypatch)
     config = dataclasses.replace(TINY, train_episode_cap=7, truncation_as_failure=as_failure, reward_rewrite=True)
-    history, _ = train(config, 0, progress=False)
+    history = train(config, 0, progress=False).history
     assert max(history.episode_returns) == 7 and len(history.episode_end_steps) >= 600 // 7
     cut = np.array(history.episode_returns) == 7                      # episodes the cap ended
     stored_ends = np.flatnonzero(rec.terminated) + 1                  # env steps stored as terminations
@@ -449,7 +460,7 @@ def test_train_episode_cap_cuts_episodes_and_truncation_as_failure_stores_it(mon
 def test_target_copy_every_episodes_copies_at_those_episode_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
     config = dataclasses.replace(TINY, target_sync_every=10**6, target_copy_every_episodes=3)
-    history, agent = train(config, 0, progress=False)
+    history, agent, _ = train(config, 0, progress=False)
     assert rec.syncs == len(history.episode_returns) // 3 > 0
     for online, target in zip(agent.online_net.parameters(), agent.target_net.parameters()):
         assert not torch.equal(online, target)                        # trained on since the last copy
@@ -458,7 +469,7 @@ def test_target_copy_every_episodes_copies_at_those_episode_ends(monkeypatch: py
 @pytest.mark.slow
 def test_on_eval_sees_each_evaluation_with_the_agent_and_buffer() -> None:
     seen = []
-    history, agent = train(TINY, 0, progress=False,
+    history, agent, _ = train(TINY, 0, progress=False,
                            on_eval=lambda step, agent, buffer: seen.append((step, agent, len(buffer))))
     assert [step for step, _, _ in seen] == history.eval_steps == [200, 400, 600]
     assert all(a is agent and size == step for step, a, size in seen)
@@ -467,7 +478,7 @@ def test_on_eval_sees_each_evaluation_with_the_agent_and_buffer() -> None:
 # ---- files: checkpoint, summary -----------------------------------------------------------------------
 @pytest.mark.slow
 def test_checkpoint_round_trip_plays_identically(tiny_run, tmp_path) -> None:
-    history, agent = tiny_run
+    history, agent, _ = tiny_run
     path = save_checkpoint(tmp_path / "sub" / "agent.pt", agent, TINY)
     reloaded, config = load_checkpoint(path)
     assert config == TINY
@@ -490,7 +501,7 @@ def test_load_checkpoint_rejects_other_files(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_summarize_is_json_ready_with_the_design_fields(tiny_run) -> None:
-    history, _ = tiny_run
+    history = tiny_run.history
     summary = json.loads(json.dumps(summarize(history, TINY)))
     for key in ("solved", "env_steps_to_solve", "final_eval_mean", "post_solve_eval_fraction", "final_eval_episodes",
                 "wall_seconds", "seed",
@@ -530,17 +541,11 @@ def test_exploration_rate_follows_the_config_schedule() -> None:
 def test_train_uses_the_configured_epsilon_and_beta_schedules(monkeypatch: pytest.MonkeyPatch) -> None:
     config = dataclasses.replace(TINY, eps_start=0.9, eps_end=0.2, eps_decay_steps=300, beta0=0.5, beta_anneal_steps=400)
     rec = _Recorder(monkeypatch)
-    betas = []
-    real_learn = train_module.learn
-
-    def spy(agent, buffer, config_, step, rng):
-        betas.append(linear_schedule(config_.beta0, 1.0, config_.beta_anneal_steps, step))
-        return real_learn(agent, buffer, config_, step, rng)
-
-    monkeypatch.setattr(train_module, "learn", spy)
     train(config, 0, progress=False)
     assert rec.epsilons == [linear_schedule(0.9, 0.2, 300, t) for t in range(600)]
-    assert len(betas) == 500 and betas[0] == 0.5 + 0.5 * 101 / 400 and betas[-1] == 1.0
+    # beta as the buffer received it: equation (2) at each gradient step's env step 101 .. 600
+    assert rec.betas == [linear_schedule(0.5, 1.0, 400, t) for t in range(101, 601)]
+    assert rec.betas[0] == 0.5 + 0.5 * 101 / 400 and rec.betas[-1] == 1.0
 
 
 @pytest.mark.slow
@@ -578,6 +583,72 @@ def test_ctrl_c_during_set_up_returns_an_interrupted_history(monkeypatch: pytest
         raise KeyboardInterrupt
 
     monkeypatch.setattr(train_module, "make_buffer", interrupt)
-    history, agent = train(TINY, 0, progress=False)
+    history, agent, _ = train(TINY, 0, progress=False)
     assert history.interrupted and history.env_steps == 0 and history.eval_steps == []
     assert isinstance(agent, DQNAgent) and not history.solved and history.final_eval_mean is None
+
+
+# ---- how a run ends: divergence, the confirmed weights, the last window, the caller's generators --------------
+@pytest.mark.slow
+def test_a_diverging_network_stops_the_run_saying_why() -> None:
+    config = dataclasses.replace(TINY, lr=1e30)                  # Adam's steps of ~1e30 overflow within a few updates
+    history, agent, solved_state = train(config, 0, progress=False)
+    assert history.stop_reason.startswith("diverged: non-finite ") and "at env step" in history.stop_reason
+    assert 100 < history.env_steps < 600 and not history.solved and solved_state is None
+    assert not history.interrupted and isinstance(agent, DQNAgent)
+    assert all(np.isfinite(history.losses))                       # the non-finite loss is not recorded
+    assert summarize(history, config)["stop_reason"] == history.stop_reason
+
+
+@pytest.mark.slow
+def test_learn_refuses_a_non_finite_update_before_writing_priorities(monkeypatch: pytest.MonkeyPatch) -> None:
+    rec = _Recorder(monkeypatch)
+    real_update = DQNAgent.update
+
+    def nan_update(self, batch):
+        result = real_update(self, batch)
+        return result._replace(td_errors=np.full_like(result.td_errors, np.nan)) if self.gradient_steps == 5 else result
+
+    monkeypatch.setattr(DQNAgent, "update", nan_update)
+    history = train(TINY, 0, progress=False).history
+    assert history.stop_reason == "diverged: non-finite TD errors at env step 105 (learning rate 0.0005)"
+    assert len(rec.td_written) == 4 and history.env_steps == 105   # four batches written back, the fifth refused
+
+
+@pytest.mark.slow
+def test_full_budget_keeps_the_confirmed_weights_beside_the_last(monkeypatch: pytest.MonkeyPatch) -> None:
+    _scripted_evaluate(monkeypatch, eval_means=[480.0, 100.0, 100.0], final_means=[490.0, 300.0])
+    snapshots = {}
+    config = dataclasses.replace(TINY, full_budget=True)
+    history, agent, solved_state = train(config, 0, progress=False, on_eval=lambda step, agent, buffer:
+                                         snapshots.setdefault(step, copy.deepcopy(agent.state_dict())))
+    assert history.env_steps_to_solve == 200 and history.env_steps == 600 and history.stop_reason == "budget spent"
+    at_solve, last = snapshots[200]["online_net"], agent.state_dict()["online_net"]
+    assert all(torch.equal(solved_state["online_net"][k], at_solve[k]) for k in at_solve)
+    assert not all(torch.equal(solved_state["online_net"][k], last[k]) for k in last)   # trained on since
+
+
+@pytest.mark.slow
+def test_a_run_stopped_at_its_solve_keeps_the_same_weights_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    _scripted_evaluate(monkeypatch, eval_means=[480.0], final_means=[490.0])
+    history, agent, solved_state = train(TINY, 0, progress=False)
+    assert history.env_steps == 200 and all(torch.equal(v, agent.state_dict()["online_net"][k])
+                                            for k, v in solved_state["online_net"].items())
+
+
+@pytest.mark.slow
+def test_the_last_partial_loss_window_is_recorded() -> None:
+    history = train(dataclasses.replace(TINY, total_env_steps=700), 0, progress=False).history
+    assert history.loss_steps == [200, 400, 600, 700] and len(history.losses) == 4
+    assert history.eval_steps == [200, 400, 600] and history.final_checks[-1][0] == 700
+
+
+@pytest.mark.slow
+def test_train_leaves_the_callers_global_generators_alone() -> None:
+    random.seed(11), np.random.seed(11), torch.manual_seed(11)
+    before = (random.getstate(), np.random.get_state()[1].copy(), torch.get_rng_state())
+    first = train(TINY, 0, progress=False).history
+    after = (random.getstate(), np.random.get_state()[1], torch.get_rng_state())
+    assert before[0] == after[0] and (before[1] == after[1]).all() and torch.equal(before[2], after[2])
+    random.seed(12), np.random.seed(12), torch.manual_seed(12)    # other global states: the same run
+    assert train(TINY, 0, progress=False).history.eval_means == first.eval_means

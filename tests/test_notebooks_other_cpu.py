@@ -1,0 +1,44 @@
+"""The notebooks that train, run through nbval a second time with another CPU's float kernels.
+
+Torch picks its float kernels by CPU (AVX-512, AVX2, none), so a training trajectory repeats exactly only on
+the CPU that made it. nbval must therefore compare no output that depends on one: such a cell carries
+`# NBVAL_IGNORE_OUTPUT` and is followed by an `assert` of what holds on any CPU. The main test run uses this
+machine's kernels; this one selects the plain ones (`ATEN_CPU_CAPABILITY=default`), as another CPU would, so a
+compared output that depends on a trajectory fails here even on the machine that made the notebook.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_THAT_TRAIN = ["03_double_dqn.ipynb", "04_cartpole_training.ipynb"]
+OTHER_CPU = "default"  # no SIMD kernels: differs from every CPU these notebooks are made on
+
+
+def _environment() -> dict[str, str]:
+    """This process's environment with the other kernels, minus pytest-xdist's worker variables."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    return {**env, "ATEN_CPU_CAPABILITY": OTHER_CPU}
+
+
+@pytest.mark.slow
+def test_the_override_selects_other_kernels() -> None:
+    probe = "import torch; print(torch.backends.cpu.get_cpu_capability())"
+    out = subprocess.run([sys.executable, "-c", probe], env=_environment(), capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out.lower() == OTHER_CPU
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NOTEBOOKS_THAT_TRAIN)
+def test_notebook_passes_nbval_with_another_cpus_kernels(name: str) -> None:
+    command = [sys.executable, "-m", "pytest", str(ROOT / "notebooks" / name), "-o", "addopts=",
+               "--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q", "--no-header"]
+    run = subprocess.run(command, cwd=ROOT, env=_environment(), capture_output=True, text=True)
+    assert run.returncode == 0, f"{name} under ATEN_CPU_CAPABILITY={OTHER_CPU}:\n{run.stdout[-6000:]}"
