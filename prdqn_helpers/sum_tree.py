@@ -25,6 +25,7 @@ class _WideTree:
     reduce: np.ufunc = np.add
     empty: float = 0.0
     value_name: str = "values"
+    max_value: float = float(np.finfo(np.float64).max)  # the largest value a slot may hold (less in a SumTree)
 
     def __init__(self, capacity: int, fanout: int = DEFAULT_FANOUT, root_width: int = DEFAULT_ROOT_WIDTH) -> None:
         self.capacity = check_int("capacity", capacity, 1)
@@ -35,20 +36,32 @@ class _WideTree:
             sizes[-1] = -(-sizes[-1] // self.fanout) * self.fanout  # pad to whole rows of children
             sizes.append(sizes[-1] // self.fanout)
         self._levels = [np.full(size, self.empty) for size in sizes]
+        self._make_views()
+
+    def _make_views(self) -> None:
         self._rows = [level.reshape(-1, self.fanout) for level in self._levels[:-1]]  # a row of children per parent
         self._leaves = self._levels[0][: self.capacity]  # read-only view for callers
         self._leaves.flags.writeable = False
 
+    # copy.deepcopy and pickle would turn each view into an array of its own, which updates no longer reach:
+    # the state is everything but the views, which a copy makes again from its own levels.
+    def __getstate__(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if key not in ("_rows", "_leaves")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._make_views()
+
 # %% ../notebooks/01_sum_tree.ipynb #code-update
 @patch
 def update(self: _WideTree, indices: ArrayLike, values: ArrayLike, check: bool = True) -> None:
-    """Store ``values[i]`` (finite floats >= 0, same shape or one for all) at slot ``indices[i]`` (ints in
+    """Store ``values[i]`` (floats in ``[0, max_value]``, same shape or one for all) at slot ``indices[i]`` (ints in
     ``[0, capacity)``, any shape); a repeated index keeps its LAST value. Bad input raises ``ValueError`` or
     ``IndexError`` before anything is written (``check=False`` skips the checks, for a caller that made them).
     Cost: O(B * fanout * depth + root_width) for B indices, a few NumPy calls per level."""
     if check:
         indices = check_indices("indices", indices, self.capacity)
-        values = check_array(self.value_name, values, indices.shape, low=0.0)
+        values = check_array(self.value_name, values, indices.shape, low=0.0, high=self.max_value)
     idx = np.asarray(indices, dtype=np.int64).ravel()
     val = np.broadcast_to(np.asarray(values, dtype=np.float64), np.shape(indices)).ravel()
     leaves = self._levels[0]
@@ -89,12 +102,14 @@ class SumTree(_WideTree):
     ``fanout`` (>= 2; 2 is binary) children; the root has at most ``root_width`` and keeps their prefix sums:
     ``SumTree(4, fanout=2, root_width=2)`` with priorities [3, 0, 2, 5] stores leaves [3, 0, 2, 5], root
     children [3, 7] and root [0, 3, 10] (total 10). Cost: ``update`` of B slots
-    O(B * fanout * depth + root_width), ``find`` of B values O(B * fanout * depth + B log(root_width))."""
+    O(B * fanout * depth + root_width), ``find`` of B values O(B * fanout * depth + B log(root_width)). A slot
+    holds at most ``max_value`` = float64's max / (2 * capacity): any sum of slots, rounding included, stays finite."""
 
     reduce, empty, value_name = np.add, 0.0, "priorities"
 
     def __init__(self, capacity: int, fanout: int = DEFAULT_FANOUT, root_width: int = DEFAULT_ROOT_WIDTH) -> None:
         super().__init__(capacity, fanout, root_width)
+        self.max_value = float(np.finfo(np.float64).max) / (2 * self.capacity)  # update refuses more: no inf total
         self._prefix = np.zeros(self._levels[-1].size + 1)  # the root: 0, S_0, S_1, ... over its children
 
     def _update_root(self) -> None:

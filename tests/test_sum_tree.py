@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 import re
 
 import numpy as np
@@ -408,3 +410,88 @@ def test_small_priorities_after_large_ones_leave_no_trace() -> None:
     for i, p in enumerate(small):  # one slot at a time, as a replay buffer does
         t.update(i, float(p))
     assert abs(t.total - math.fsum(small)) <= 1e-12 * math.fsum(small)
+
+
+# ---------------------------------------------------------------- copies and pickles are whole trees
+
+COPIES = {"deepcopy": copy.deepcopy, "pickle": lambda obj: pickle.loads(pickle.dumps(obj))}
+
+
+def _built(cls: type, capacity: int, *writes: tuple[np.ndarray, np.ndarray]) -> SumTree | MinTree:
+    """A fresh tree given ``writes``, (indices, values) pairs, in order."""
+    t = cls(capacity)
+    for indices, values in writes:
+        t.update(indices, values)
+    return t
+
+
+def _answers(t: SumTree | MinTree) -> tuple:
+    """What the public API says about a tree: its leaves; the minimum, or the total, searches and a sample."""
+    said = (t.leaves.copy(), t.priorities(np.arange(t.capacity)))
+    if isinstance(t, MinTree):
+        return said + (t.min,)
+    values = np.linspace(0.0, t.total, 2001)
+    return said + (t.total, t.find(values), stratified_sample(t, 256, np.random.default_rng(0)))
+
+
+def _assert_answers_equal(a: tuple, b: tuple) -> None:
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("how", COPIES)
+@pytest.mark.parametrize("capacity", [5_000, 50_000])  # past the root's width (2,048): rows below the root
+@pytest.mark.parametrize("cls", [SumTree, MinTree])
+def test_copies_and_pickles_are_whole_and_independent(cls: type, capacity: int, how: str) -> None:
+    rng = np.random.default_rng(capacity)
+    first = (np.arange(capacity), rng.random(capacity) + 0.5)
+    on_copy = (rng.integers(0, capacity, 300), rng.random(300) * 1000.0)  # raises some slots, lowers others
+    on_original = (rng.integers(0, capacity, 300), rng.random(300) * 1000.0)
+    original = _built(cls, capacity, first)
+    copied = COPIES[how](original)
+    copied.update(*on_copy)
+    _assert_answers_equal(_answers(copied), _answers(_built(cls, capacity, first, on_copy)))
+    _assert_answers_equal(_answers(original), _answers(_built(cls, capacity, first)))  # the original is untouched
+    original.update(*on_original)  # and the other way round
+    _assert_answers_equal(_answers(original), _answers(_built(cls, capacity, first, on_original)))
+    _assert_answers_equal(_answers(copied), _answers(_built(cls, capacity, first, on_copy)))
+    with pytest.raises(ValueError, match="read-only"):
+        copied.leaves[0] = 1.0
+
+
+def test_a_raised_slot_of_a_copy_is_found() -> None:
+    original = _built(SumTree, 50_000, (np.arange(50_000), np.ones(50_000)))
+    copied = copy.deepcopy(original)
+    copied.update([40_000], [1e9])
+    assert copied.total == 49_999.0 + 1e9 and original.total == 50_000.0
+    assert np.mean(stratified_sample(copied, 64, np.random.default_rng(0)) == 40_000) > 0.9
+
+
+# ---------------------------------------------------------------- the total stays finite
+
+
+def test_values_whose_sum_could_overflow_are_refused_and_change_nothing() -> None:
+    t = _built(SumTree, 4, ([0, 1], [1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"^priorities must be <= 2\.24712e\+307, got 1e\+308 at position 1$"):
+        t.update([2, 3], [1.0, 1e308])  # 1e308 + 1e308 would be inf
+    assert t.leaves.tolist() == [1.0, 2.0, 0.0, 0.0] and t.total == 3.0
+    assert t.max_value == np.finfo(np.float64).max / 8  # float64's max / (2 * capacity)
+    with pytest.raises(ValueError, match=r"^priorities must be <= "):
+        t.update([0, 1, 2, 3], np.nextafter(t.max_value, np.inf))
+    assert t.leaves.tolist() == [1.0, 2.0, 0.0, 0.0] and t.total == 3.0
+
+
+@pytest.mark.parametrize("capacity", [1, 3, 4, 5_000, 50_000])
+def test_every_slot_at_the_largest_value_keeps_the_total_finite(capacity: int) -> None:
+    t = SumTree(capacity)
+    t.update(np.arange(capacity), t.max_value)
+    assert math.isfinite(t.total) and t.total == pytest.approx(np.finfo(np.float64).max / 2, rel=1e-9)
+    assert t.find([0.0, t.total]).tolist() == [0, capacity - 1]
+    assert np.all(np.isfinite(t.levels()[-1]))
+
+
+def test_min_tree_takes_any_finite_value() -> None:
+    t = MinTree(4)
+    t.update([0, 1], [1e308, np.finfo(np.float64).max])
+    assert t.min == 1e308
