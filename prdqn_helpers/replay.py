@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 from fastcore.basics import patch
 
-from .checks import check_array, check_indices, check_int, check_real, check_rng, check_shape
+from .checks import check_array, check_indices, check_int, check_real, check_rng, check_shape, check_where
 from .sum_tree import MinTree, SumTree, stratified_sample
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-020
@@ -114,7 +114,9 @@ def _draw(self: ReplayBuffer, batch_size: int, beta: float, rng: np.random.Gener
 @patch
 def update_priorities(self: ReplayBuffer, indices: np.ndarray, td_errors: np.ndarray) -> None:
     """Set the priorities of slots ``indices`` (each holding a transition) from their finite, unweighted
-    TD errors (same shape); a repeated slot keeps its last error. Uniform: checks only. Cost: O(B log C)."""
+    TD errors (same shape); a repeated slot keeps its last error. Uniform: checks only. Prioritized: a priority
+    above float64's max / (2 * capacity) is refused, so the total stays finite (only alpha near 1 and TD errors
+    near 1e303 reach it). Raises before anything is stored. Cost: O(B log C)."""
     indices = check_indices("indices", indices, self._size)  # slots 0 .. size-1 hold transitions
     td_errors = check_array("td_errors", td_errors, indices.shape, np.float64)
     self._set_priorities(indices, td_errors)
@@ -178,6 +180,9 @@ def _draw(self: PrioritizedReplayBuffer, batch_size: int, beta: float, rng: np.r
 @patch
 def _set_priorities(self: PrioritizedReplayBuffer, indices: np.ndarray, td_errors: np.ndarray) -> None:
     priorities = (np.abs(td_errors) + self.priority_eps) ** self.alpha  # PER (1)
+    bound = self._sum_tree.max_value  # float64's max / (2 * capacity): more, and the total could be inf
+    check_where("td_errors", td_errors, priorities <= bound,
+                f"give priorities (|td_error| + priority_eps) ** alpha <= {bound:g} (float64's max / (2 * capacity))")
     self._sum_tree.update(indices, priorities, check=False)  # update_priorities has checked its arguments
     self._min_tree.update(indices, priorities, check=False)
     if indices.size:  # what is now stored: a repeated slot counts with its last error only

@@ -9,8 +9,9 @@ from .checks import check_int, check_real
 
 def linear_schedule(start: float, end: float, duration: int, step: int) -> float:
     """``start + (end - start) * min(step / duration, 1)`` (float; ``duration`` >= 1, ``step`` >= 0, integers):
-    beta (0.4 -> 1) and epsilon (1 -> 0.05) both use it. Pure, so a run can resume at any step. Raises
-    ``ValueError`` naming a bad argument. Cost: O(1)."""
+    beta (0.4 -> 1) and epsilon (1 -> 0.05) both use it. Pure: the value depends only on the arguments, so it
+    is easy to test and the same at a given step whatever was asked before. Raises ``ValueError`` naming a bad
+    argument. Cost: O(1)."""
     start, end = check_real("start", start), check_real("end", end)
     duration, step = check_int("duration", duration, 1), check_int("step", step, 0)
     if step >= duration:

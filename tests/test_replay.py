@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import warnings
 
 import numpy as np
@@ -377,6 +379,8 @@ def test_add_batch_rejects_mismatched_lengths(cls: type) -> None:
         buffer.add_batch(np.zeros((1, 4)), 0, np.zeros(1), np.zeros((1, 4)), np.zeros(1))
     with pytest.raises(ValueError, match="rewards must be finite, got nan at position 2"):
         buffer.add_batch(np.zeros((3, 4)), np.zeros(3, int), [0, 0, np.nan], np.zeros((3, 4)), np.zeros(3))
+    with pytest.raises(ValueError, match="^actions must fit in int64, got 18446744073709551615 at position 1$"):
+        buffer.add_batch(np.zeros((2, 4)), np.array([0, 2**64 - 1], np.uint64), np.zeros(2), np.zeros((2, 4)), np.zeros(2))
     assert_same(before, snapshot(buffer))
 
 
@@ -395,6 +399,8 @@ BAD_ADDS = [
     ({"action": True}, "action must be integers, got dtype bool"),
     ({"action": -1}, "action must be >= 0, got -1"),
     ({"action": [0, 1]}, r"action must have shape \(\)"),
+    ({"action": np.uint64(2**64 - 1)}, "^action must fit in int64, got 18446744073709551615$"),  # not -1
+    ({"action": np.uint64(2**63)}, "^action must fit in int64, got 9223372036854775808$"),
     ({"reward": float("nan")}, "reward must be finite, got nan"),
     ({"reward": float("-inf")}, "reward must be finite, got -inf"),
     ({"reward": "1.0"}, "reward must be real numbers"),
@@ -513,13 +519,35 @@ def test_bad_update_is_rejected_and_changes_nothing(cls: type, args: tuple, erro
     assert_same(before, snapshot(buffer))
 
 
-@pytest.mark.parametrize("alpha", [0.0, 1.0])
+@pytest.mark.parametrize("alpha", [0.0, 0.6, 1.0])
 def test_extreme_alphas_give_finite_positive_priorities(alpha: float) -> None:
     # alpha in [0, 1] keeps (|delta| + eps) ** alpha finite and >= min(eps, 1): no overflow, never 0.
     buffer = filled(PrioritizedReplayBuffer, 3, alpha=alpha)
-    buffer.update_priorities([0, 1, 2], [0.0, 1e300, -1e308])
+    buffer.update_priorities([0, 1, 2], [0.0, 1e300, -1e307])  # as large as the bound allows at alpha = 1
     priorities = buffer.priorities([0, 1, 2])
-    assert np.all(np.isfinite(priorities)) and np.all(priorities > 0)
+    assert np.all(np.isfinite(priorities)) and np.all(priorities > 0) and np.isfinite(buffer.total_priority)
+
+
+def test_td_errors_that_could_overflow_the_total_are_refused_and_change_nothing() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 3, capacity=4, alpha=1.0)
+    buffer.update_priorities([0, 1, 2], [0.2, 3.0, 0.7])
+    before = snapshot(buffer)  # priorities, total, min, max, and a sample
+    bound = np.finfo(np.float64).max / (2 * 4)  # float64's max / (2 * capacity)
+    for td_errors, bad in (([0.5, 1e308], r"1e\+308 at position 1"), ([-1e308, 0.5], r"-1e\+308 at position 0"),
+                           ([np.nextafter(bound, np.inf), 0.5], r"2\.247116418577895e\+307 at position 0")):
+        with pytest.raises(ValueError, match=rf"^td_errors must give priorities .* <= 2\.24712e\+307 .*, got {bad}$"):
+            buffer.update_priorities([0, 1], td_errors)
+        assert_same(before, snapshot(buffer))
+    buffer.update_priorities([0, 1], [bound, -bound])  # the bound itself is accepted: the total stays finite
+    assert buffer.priorities([0, 1]).tolist() == [bound, bound] and buffer.max_priority == bound
+    assert buffer.total_priority == 2 * bound + buffer.priorities([2])[0] and np.isfinite(buffer.total_priority)
+
+
+def test_huge_td_errors_are_fine_when_alpha_shrinks_them_and_in_uniform_replay() -> None:
+    buffer = filled(PrioritizedReplayBuffer, 3, alpha=0.6)
+    buffer.update_priorities([0, 1], [1e308, -1e308])  # priority 1e308 ** 0.6, about 1e185
+    assert np.isfinite(buffer.total_priority) and buffer.max_priority == pytest.approx(1e308 ** 0.6)
+    filled(ReplayBuffer, 3).update_priorities([0, 1], [1e308, -1e308])  # uniform replay stores no priorities
 
 
 def test_smallest_allowed_priority_eps_is_accepted() -> None:
@@ -607,3 +635,59 @@ def test_buffer_matches_a_simple_model(capacity: int, alpha: float, ops: list) -
             assert buffer.total_priority == pytest.approx(sum(model_p[:size]))
             batch = buffer.sample(size, rng=np.random.default_rng(t))
             np.testing.assert_array_equal(batch.obs[:, 0], [model_obs[i] for i in batch.indices])
+
+
+# ---- copies and pickles are whole buffers -------------------------------------------------------------------
+COPIES = {"deepcopy": copy.deepcopy, "pickle": lambda obj: pickle.loads(pickle.dumps(obj))}
+BIG = 50_000  # past the sum tree's root width (2,048 slots): its levels have rows below the root
+
+
+def rows(start: int, n: int) -> tuple:
+    """``n`` transitions for ``add_batch``, numbered from ``start`` (recognisable in a sample)."""
+    t = np.arange(start, start + n, dtype=np.float32)
+    return np.repeat(t[:, None], 4, axis=1), np.arange(n) % 2, t, np.repeat(t[:, None] + 1, 4, axis=1), np.zeros(n)
+
+
+def built(cls: type, *steps) -> ReplayBuffer:
+    """A fresh buffer of capacity BIG after ``steps``, functions of the buffer, in order."""
+    buffer = cls(BIG, OBS_SHAPE)
+    for step in steps:
+        step(buffer)
+    return buffer
+
+
+def fill(buffer: ReplayBuffer) -> None:
+    buffer.add_batch(*rows(0, BIG))
+    buffer.update_priorities(np.arange(BIG), np.random.default_rng(1).standard_normal(BIG))
+
+
+def raise_and_wrap(buffer: ReplayBuffer) -> None:
+    buffer.update_priorities([40_000, 30], [1e9, 0.0])  # one slot far above the rest, one far below
+    buffer.add_batch(*rows(BIG, 10))  # overwrites slots 0-9 at the largest priority
+
+
+def lower_some(buffer: ReplayBuffer) -> None:
+    buffer.update_priorities(np.arange(100, 200), np.full(100, 1e-3))
+
+
+@pytest.mark.parametrize("how", COPIES)
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_copies_and_pickles_are_whole_and_independent(cls: type, how: str) -> None:
+    original = built(cls, fill)
+    copied = COPIES[how](original)
+    raise_and_wrap(copied)
+    assert_same(snapshot(copied), snapshot(built(cls, fill, raise_and_wrap)))  # as if built so
+    assert_same(snapshot(original), snapshot(built(cls, fill)))  # the original is untouched
+    lower_some(original)  # and the other way round
+    assert_same(snapshot(original), snapshot(built(cls, fill, lower_some)))
+    assert_same(snapshot(copied), snapshot(built(cls, fill, raise_and_wrap)))
+
+
+@pytest.mark.parametrize("how", COPIES)
+def test_a_copied_buffer_samples_the_slot_whose_priority_was_raised(how: str) -> None:
+    copied = COPIES[how](built(PrioritizedReplayBuffer, fill))
+    copied.update_priorities([40_000], [1e9])  # priority 1e9 ** 0.6, about 250,000: most of the total
+    batch = copied.sample(64, beta=1.0, rng=np.random.default_rng(0))
+    assert np.mean(batch.indices == 40_000) > 0.7
+    assert copied.max_priority == copied.priorities([40_000])[0] == pytest.approx(1e9 ** 0.6)
+    assert batch.weights[batch.indices == 40_000].max() < 1e-4  # (p_min / p_i) ** beta: the priority read back
