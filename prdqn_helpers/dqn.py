@@ -19,12 +19,16 @@ from .seeding import MAX_SEED
 
 # %% ../notebooks/03_double_dqn.ipynb #c021
 def dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_target: torch.Tensor,
-               gamma: float) -> torch.Tensor:
+               gamma: float | torch.Tensor) -> torch.Tensor:
     """DQN's TD target, eq. (3): r + gamma * (1 - terminated) * max_a' Q_target(s', a'), (B,) float32.
 
     rewards, terminated (B,) float32 (1.0 only if s' is terminal: a truncation bootstraps); next_q_target
-    (B, n_actions) float32; gamma in [0, 1]. Cost O(B * n_actions). ValueError on other shapes or gamma."""
-    gamma = check_real("gamma", gamma, 0.0, 1.0)
+    (B, n_actions) float32; gamma in [0, 1], or a (B,) float32 tensor of them, one per transition (gamma^k for the
+    k-step returns of notebook 04). Cost O(B * n_actions). ValueError on other shapes or gamma."""
+    if isinstance(gamma, torch.Tensor):
+        check_array("gamma", gamma, tuple(rewards.shape), np.float32, low=0.0, high=1.0)
+    else:
+        gamma = check_real("gamma", gamma, 0.0, 1.0)
     if next_q_target.ndim != 2 or not rewards.shape == terminated.shape == next_q_target.shape[:1]:
         raise ValueError(f"rewards, terminated, next_q_target must have shapes (B,), (B,), (B, n_actions); got "
                          f"{tuple(rewards.shape)}, {tuple(terminated.shape)}, {tuple(next_q_target.shape)}")
@@ -32,7 +36,7 @@ def dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_target: t
 
 
 def double_dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_online: torch.Tensor,
-                      next_q_target: torch.Tensor, gamma: float) -> torch.Tensor:
+                      next_q_target: torch.Tensor, gamma: float | torch.Tensor) -> torch.Tensor:
     """Double DQN's TD target, eq. (4): r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_online(s', a')).
     The online net selects a' (ties: lowest index), the target net values it; arguments as `dqn_target`'s."""
     if next_q_online.shape != next_q_target.shape:
@@ -53,10 +57,13 @@ class AgentConfig:
     lr: float = 5e-4  # Adam step size (tuned in notebook 05)
     gamma: float = 0.99  # discount factor in the TD target, in [0, 1]
     double: bool = True  # True: Double DQN target, eq. (4); False: DQN target, eq. (3)
-    huber_delta: float = 1.0  # Huber loss: quadratic for |TD error| <= delta, linear beyond
+    huber_delta: float | None = 1.0  # Huber loss: quadratic for |TD error| <= delta, linear beyond (None: squared)
     grad_clip_norm: float | None = 10.0  # clip the global gradient norm to this before each step (None: never)
     tau: float = 0.01  # soft target update rate after every gradient step, eq. (6) (tuned in notebook 05)
     target_sync_every: int | None = None  # an int K: hard copy every K gradient steps instead of soft updates
+    adam_betas: tuple[float, float] = (0.9, 0.999)  # Adam's decay rates of its first and second moment estimates
+    adam_eps: float = 1e-8  # Adam's epsilon, added to the root of the second moment
+    layer_norm: bool = False  # LayerNorm after each hidden Linear layer, before its ReLU
 
     def __post_init__(self) -> None:
         for switch in (f.name for f in fields(self) if f.type in (bool, "bool")):  # "False" is not False
@@ -64,27 +71,35 @@ class AgentConfig:
         object.__setattr__(self, "hidden_sizes", check_shape("hidden_sizes", self.hidden_sizes))
         check_real("lr", self.lr, 0.0, low_open=True)
         check_real("gamma", self.gamma, 0.0, 1.0)
-        check_real("huber_delta", self.huber_delta, 0.0, low_open=True)
+        if self.huber_delta is not None:
+            check_real("huber_delta", self.huber_delta, 0.0, low_open=True)
         if self.grad_clip_norm is not None:
             check_real("grad_clip_norm", self.grad_clip_norm, 0.0, low_open=True)
         check_real("tau", self.tau, 0.0, 1.0, low_open=True)
         if self.target_sync_every is not None:
             check_int("target_sync_every", self.target_sync_every, 1)
+        betas = check_array("adam_betas", self.adam_betas, (None,), low=0.0, high=1.0)
+        if betas.shape != (2,) or betas.max() >= 1.0:
+            raise ValueError(f"adam_betas must be two numbers in [0, 1), got {self.adam_betas!r}")
+        object.__setattr__(self, "adam_betas", tuple(float(b) for b in betas))
+        check_real("adam_eps", self.adam_eps, 0.0, low_open=True)
 
 # %% ../notebooks/03_double_dqn.ipynb #c032
 class QNetwork(nn.Module):
-    """An MLP from an observation to one Q-value per action: obs_dim -> hidden_sizes (ReLU) -> n_actions.
+    """An MLP from an observation to one Q-value per action: obs_dim -> hidden_sizes (ReLU) -> n_actions;
+    `layer_norm` puts a LayerNorm after each hidden Linear, before its ReLU.
 
     Forward: (B, obs_dim) float32 -> (B, n_actions) float32, cost O(B * number of weights).
     """
 
-    def __init__(self, obs_dim: int, n_actions: int, hidden_sizes: tuple[int, ...] = (128, 128)) -> None:
+    def __init__(self, obs_dim: int, n_actions: int, hidden_sizes: tuple[int, ...] = (128, 128),
+                 layer_norm: bool = False) -> None:
         super().__init__()
         self.obs_dim, self.n_actions = check_int("obs_dim", obs_dim, 1), check_int("n_actions", n_actions, 1)
         sizes = [self.obs_dim, *check_shape("hidden_sizes", hidden_sizes)]
         layers: list[nn.Module] = []
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+            layers += [nn.Linear(fan_in, fan_out), *([nn.LayerNorm(fan_out)] if layer_norm else []), nn.ReLU()]
         layers.append(nn.Linear(sizes[-1], self.n_actions))
         self.layers = nn.Sequential(*layers)
 
@@ -111,25 +126,28 @@ class DQNAgent:
         self.config = config
         with torch.random.fork_rng(devices=[]):  # deterministic init without touching the caller's RNG
             torch.manual_seed(check_int("seed", seed, 0, MAX_SEED))
-            self.online_net = QNetwork(obs_dim, n_actions, config.hidden_sizes)
+            self.online_net = QNetwork(obs_dim, n_actions, config.hidden_sizes, config.layer_norm)
         self.obs_dim, self.n_actions = self.online_net.obs_dim, self.online_net.n_actions
         self.target_net = copy.deepcopy(self.online_net).requires_grad_(False)  # theta^-: its own module, frozen
         # fused: one kernel for the whole Adam step instead of a loop over tensors (same rule; ~10% faster update here)
-        self.optimizer = torch.optim.Adam(self.online_net.parameters(), lr=config.lr, fused=True)
+        self.optimizer = torch.optim.Adam(self.online_net.parameters(), lr=config.lr, betas=config.adam_betas,
+                                          eps=config.adam_eps, fused=True)
         self.gradient_steps = 0  # number of `update` calls so far (drives the hard-sync rule)
         self.last_grad_norm = float("nan")  # global gradient norm of the last update, before clipping
 
 # %% ../notebooks/03_double_dqn.ipynb #c037b
 @patch
-def td_targets(self: DQNAgent, rewards: torch.Tensor, terminated: torch.Tensor,
-               next_obs: torch.Tensor) -> torch.Tensor:
-    """(B,) float32 TD targets for a batch. Cost: two forward passes of B rows (one for DQN), no gradient."""
+def td_targets(self: DQNAgent, rewards: torch.Tensor, terminated: torch.Tensor, next_obs: torch.Tensor,
+               steps: torch.Tensor | None = None) -> torch.Tensor:
+    """(B,) float32 TD targets for a batch; `steps` (B,) int64 >= 1: a transition's reward sums that many rewards
+    and its next_obs lies that many steps on, so it bootstraps with gamma^steps (None: all 1).
+    Cost: two forward passes of B rows (one for DQN), no gradient."""
+    gamma = self.config.gamma if steps is None else torch.pow(self.config.gamma, steps.double()).float()
     with torch.no_grad():
         next_q_target = self.target_net(next_obs)
         if self.config.double:  # Double DQN: the online net selects, the target net evaluates
-            return double_dqn_target(rewards, terminated, self.online_net(next_obs), next_q_target,
-                                     self.config.gamma)
-        return dqn_target(rewards, terminated, next_q_target, self.config.gamma)
+            return double_dqn_target(rewards, terminated, self.online_net(next_obs), next_q_target, gamma)
+        return dqn_target(rewards, terminated, next_q_target, gamma)
 
 # %% ../notebooks/03_double_dqn.ipynb #c037d
 @patch
@@ -137,7 +155,8 @@ def update(self: DQNAgent, batch: Any) -> UpdateResult:
     """One gradient step on `batch` (loss (5), weights applied once), then the target-sync rule.
 
     batch: arrays obs, next_obs (B, obs_dim), actions (B,) in [0, n_actions), rewards (B,), terminated (B,) 0/1,
-    weights (B,) >= 0 (ValueError names a bad one). Cost: three forward passes, one backward."""
+    weights (B,) >= 0, and optionally steps (B,) ints >= 1 (see `td_targets`; ValueError names a bad one).
+    Cost: three forward passes, one backward."""
     obs = check_array("batch.obs", batch.obs, (None, self.obs_dim), np.float32)
     size = check_int("len(batch.obs)", len(obs), 1)
     actions = check_array("batch.actions", batch.actions, (size,), np.int64, kind="int", low=0)
@@ -146,12 +165,17 @@ def update(self: DQNAgent, batch: Any) -> UpdateResult:
     next_obs = check_array("batch.next_obs", batch.next_obs, (size, self.obs_dim), np.float32)
     terminated = check_array("batch.terminated", batch.terminated, (size,), np.float32, kind="flag")
     weights = check_array("batch.weights", batch.weights, (size,), np.float32, low=0.0)
+    steps = getattr(batch, "steps", None)  # multi-step transitions (notebook 04); None: one step each
+    steps = None if steps is None else torch.from_numpy(check_array("batch.steps", steps, (size,), np.int64, "int", 1))
     obs, actions, rewards, next_obs, terminated, weights = map(
         torch.from_numpy, (obs, actions, rewards, next_obs, terminated, weights))
 
-    td_target = self.td_targets(rewards, terminated, next_obs)
+    td_target = self.td_targets(rewards, terminated, next_obs, steps)
     q_taken = self.online_net(obs).gather(1, actions[:, None]).squeeze(1)
-    per_sample = F.huber_loss(q_taken, td_target, reduction="none", delta=self.config.huber_delta)
+    if self.config.huber_delta is None:  # the squared loss: Huber's quadratic branch everywhere
+        per_sample = 0.5 * (q_taken - td_target) ** 2
+    else:
+        per_sample = F.huber_loss(q_taken, td_target, reduction="none", delta=self.config.huber_delta)
     loss = (weights * per_sample).mean()  # PER: the weights are applied once, here
     self.optimizer.zero_grad(set_to_none=True)
     loss.backward()

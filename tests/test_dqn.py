@@ -404,3 +404,78 @@ def test_load_state_dict_rejects_other_shapes() -> None:
     with pytest.raises(KeyError, match="optimizer"):
         agent.load_state_dict({k: v for k, v in state.items() if k != "optimizer"})
     assert same(params(agent.online_net), online)  # nothing loaded before the missing key was found
+
+
+# ----- options the stability sweep measures: squared loss, multi-step targets, Adam, LayerNorm -------------------
+def test_squared_loss_is_the_quadratic_branch_everywhere() -> None:
+    rng = np.random.default_rng(3)
+    agent = make_agent(huber_delta=None)
+    batch = make_batch(rng, size=16)
+    batch.rewards[:4] = 10.0                                     # errors far beyond any Huber threshold
+    with torch.no_grad():
+        next_obs = torch.from_numpy(batch.next_obs)
+        y = double_dqn_target(torch.from_numpy(batch.rewards), torch.from_numpy(batch.terminated),
+                              agent.online_net(next_obs), agent.target_net(next_obs), agent.config.gamma)
+        q = agent.online_net(torch.from_numpy(batch.obs))[torch.arange(16), torch.from_numpy(batch.actions)]
+    delta = (y - q).numpy().astype(np.float64)
+    assert (np.abs(delta) > 5).any()
+    assert agent.update(batch).loss == pytest.approx(np.mean(batch.weights * 0.5 * delta**2), rel=1e-5)
+
+
+def test_k_step_transitions_bootstrap_with_gamma_to_the_k() -> None:
+    steps = torch.tensor([1, 3, 3])
+    gamma = torch.pow(0.5, steps.double()).float()                 # 0.5, 0.125, 0.125
+    y = dqn_target(REWARDS, TERMINATED, NEXT_Q_TARGET, gamma)
+    assert torch.equal(y, torch.tensor([1.0 + 0.5 * 4.0, 1.0, 1.0 + 0.125 * 3.0]))   # row 1 terminated: no bootstrap
+    agent = make_agent(gamma=0.5)
+    rng = np.random.default_rng(4)
+    batch = make_batch(rng, steps=np.array([1, 2, 3, 1, 5, 1, 1, 8]))
+    with torch.no_grad():
+        by_hand = dqn_target(torch.from_numpy(batch.rewards), torch.from_numpy(batch.terminated),
+                             agent.target_net(torch.from_numpy(batch.next_obs)).gather(
+                                 1, agent.online_net(torch.from_numpy(batch.next_obs)).argmax(1, keepdim=True)),
+                             torch.from_numpy(0.5 ** batch.steps.astype(np.float64)).float())
+        q = agent.online_net(torch.from_numpy(batch.obs))[torch.arange(8), torch.from_numpy(batch.actions)]
+    np.testing.assert_allclose(agent.update(batch).td_errors, (by_hand - q).abs().numpy(), rtol=1e-6)
+
+
+def test_steps_of_one_give_exactly_the_one_step_update() -> None:
+    rng = np.random.default_rng(5)
+    batch = make_batch(rng)
+    a, b = make_agent(), make_agent()
+    with_steps = types.SimpleNamespace(**{**vars(batch), "steps": np.ones(8, np.int64)})
+    one, stepped = a.update(batch), b.update(with_steps)
+    assert one.loss == stepped.loss and np.array_equal(one.td_errors, stepped.td_errors)   # bit for bit
+    assert same(params(a.online_net), params(b.online_net))
+
+
+def test_update_rejects_bad_steps_naming_them() -> None:
+    agent = make_agent()
+    with pytest.raises(ValueError, match="batch.steps"):
+        agent.update(make_batch(np.random.default_rng(6), steps=np.zeros(8, np.int64)))
+    with pytest.raises(ValueError, match="gamma"):
+        dqn_target(REWARDS, TERMINATED, NEXT_Q_TARGET, torch.tensor([0.5, 1.5, 0.5]))
+
+
+def test_adam_settings_reach_the_optimizer() -> None:
+    agent = make_agent(adam_betas=(0.9, 0.9), adam_eps=3e-4)
+    group = agent.optimizer.param_groups[0]
+    assert group["betas"] == (0.9, 0.9) and group["eps"] == 3e-4 and group["fused"]
+    default = make_agent().optimizer.param_groups[0]
+    assert default["betas"] == (0.9, 0.999) and default["eps"] == 1e-8
+
+
+@pytest.mark.parametrize("bad", [dict(adam_betas=(0.9, 1.0)), dict(adam_betas=(0.9,)), dict(adam_betas=0.9),
+                                 dict(adam_betas=(-0.1, 0.9)), dict(adam_eps=0.0), dict(huber_delta=-1.0)])
+def test_config_rejects_bad_optimizer_and_loss_settings(bad: dict) -> None:
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        AgentConfig(**bad)
+
+
+def test_layer_norm_follows_each_hidden_linear_and_keeps_the_seeded_weights() -> None:
+    plain, normed = make_agent(seed=7), make_agent(seed=7, layer_norm=True)
+    kinds = [type(m).__name__ for m in normed.online_net.layers]
+    assert kinds == ["Linear", "LayerNorm", "ReLU", "Linear", "LayerNorm", "ReLU", "Linear"]
+    linears = lambda agent: [m.weight for m in agent.online_net.layers if isinstance(m, torch.nn.Linear)]  # noqa: E731
+    assert same(linears(plain), linears(normed))                 # LayerNorm draws no random numbers
+    assert normed.q_values(np.zeros((2, OBS_DIM), np.float32)).shape == (2, N_ACTIONS)
