@@ -90,10 +90,15 @@ def load_checkpoint(path: str | Path) -> tuple[DQNAgent, TrainConfig]:
     return agent, config
 
 
-def checkpoint_files(history: TrainHistory, has_agent: bool, config: TrainConfig,
+def all_finite(state: dict[str, Any]) -> bool:
+    """Whether every weight of both networks in an agent's `state_dict()` is finite (a diverged update's are not)."""
+    return all(bool(torch.isfinite(w).all()) for net in ("online_net", "target_net") for w in state[net].values())
+
+
+def checkpoint_files(history: TrainHistory, has_last: bool, config: TrainConfig,
                      solved_state: dict[str, Any] | None) -> dict[str, str | None]:
     """Which file of a run holds its last weights and which its confirmed-solved ones (None: no file does)."""
-    last = LAST if has_agent else None
+    last = LAST if has_last else None
     if not history.solved:
         solved = None
     elif config.full_budget:  # trained on past the solve: the solved weights are a copy taken then, if any
@@ -105,15 +110,17 @@ def checkpoint_files(history: TrainHistory, has_agent: bool, config: TrainConfig
 
 def write_run(out: str | Path, history: TrainHistory, agent: DQNAgent | None, config: TrainConfig,
               solved_state: dict[str, Any] | None = None) -> Path:
-    """Write a run into OUT, each file atomically: checkpoint.pt (the last weights, if there is an agent),
-    checkpoint_solved.pt (`solved_state`, the weights at the confirmed solve of a `full_budget` run), then
+    """Write a run into OUT, each file atomically: checkpoint.pt (the last weights, if there is an agent and they are
+    finite), checkpoint_solved.pt (`solved_state`, the weights at the confirmed solve of a `full_budget` run), then
     OUT/summary.json (`summarize`, "checkpoints": which file holds which weights, `versions`). A checkpoint that an
     earlier run left in OUT and this run does not replace is removed, so the folder agrees with its summary."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    files = checkpoint_files(history, agent is not None, config, solved_state)
-    if agent is not None:
-        save_checkpoint(out / LAST, agent, config)
+    last_state = agent.state_dict() if agent is not None else None
+    keep_last = last_state is not None and all_finite(last_state)  # NaN weights would load, and play nonsense
+    files = checkpoint_files(history, keep_last, config, solved_state)
+    if keep_last:
+        save_agent_state(out / LAST, last_state, config)
     if files["solved"] == SOLVED:
         save_agent_state(out / SOLVED, solved_state, config)
     for stale in {LAST, SOLVED} - set(files.values()):

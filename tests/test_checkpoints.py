@@ -28,10 +28,8 @@ def make_agent(seed: int = 0) -> DQNAgent:
 
 def make_history(solved: bool, stop_reason: str) -> TrainHistory:
     """A finished run's history, solved at env step 100 or not."""
-    history = TrainHistory(seed=0, replay="uniform")
-    history.solved, history.env_steps_to_solve, history.env_steps = solved, 100 if solved else None, 300
-    history.stop_reason = stop_reason
-    return history
+    return TrainHistory(seed=0, replay="uniform", solved=solved, env_steps_to_solve=100 if solved else None,
+                        env_steps=300, stop_reason=stop_reason)
 
 
 def online_weights(agent: DQNAgent) -> list[torch.Tensor]:
@@ -141,3 +139,12 @@ def test_checkpoints_an_earlier_run_left_are_removed(tmp_path) -> None:
         (tmp_path / name).write_bytes(b"an earlier run's")
     write_run(tmp_path, make_history(False, "interrupted"), None, CONFIG)
     assert os.listdir(tmp_path) == ["summary.json"]  # the folder agrees with the summary's "checkpoints"
+
+
+def test_weights_that_are_not_finite_get_no_checkpoint(tmp_path) -> None:
+    agent = make_agent()
+    with torch.no_grad():  # what an update on a non-finite loss leaves
+        next(agent.online_net.parameters()).fill_(float("nan"))
+    history = make_history(False, "diverged: non-finite loss at env step 120")
+    summary = json.loads(write_run(tmp_path, history, agent, CONFIG).read_text())
+    assert summary["checkpoints"] == {"last": None, "solved": None} and os.listdir(tmp_path) == ["summary.json"]
