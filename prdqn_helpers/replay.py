@@ -16,7 +16,8 @@ from .sum_tree import MinTree, SumTree, stratified_sample
 class Batch(NamedTuple):
     """``B`` sampled transitions, fresh arrays: obs, next_obs (B, *obs_shape) float32; actions (B,) int64;
     rewards, terminated (B,) float32 (terminated 1.0 = the episode ended, not truncated); weights (B,)
-    float32 IS weights in (0, 1] (1.0 for uniform replay); indices (B,) int64, the slots sampled."""
+    float32 IS weights in (0, 1] (1.0 for uniform replay); indices (B,) int64, the slots sampled; steps (B,) uint8,
+    the number of rewards each reward sums (1 unless the loop stores multi-step transitions, notebook 04)."""
 
     obs: np.ndarray
     actions: np.ndarray
@@ -25,11 +26,13 @@ class Batch(NamedTuple):
     terminated: np.ndarray
     weights: np.ndarray
     indices: np.ndarray
+    steps: np.ndarray | None = None
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-022
 class ReplayBuffer:
     """Uniform replay of the newest ``capacity`` (>= 1) transitions, transition ``t`` in slot ``t % capacity``:
-    obs, next_obs (capacity, *obs_shape) float32, actions int64, rewards, terminated float32. A bad argument
+    obs, next_obs (capacity, *obs_shape) float32, actions int64, rewards, terminated float32,
+    steps uint8. A bad argument
     raises ``ValueError`` (``IndexError`` for a slot) naming it, before anything is written."""
 
     def __init__(self, capacity: int, obs_shape: tuple[int, ...] | int) -> None:
@@ -40,6 +43,7 @@ class ReplayBuffer:
         self._actions = np.zeros(self.capacity, np.int64)
         self._rewards = np.zeros(self.capacity, np.float32)
         self._terminated = np.zeros(self.capacity, np.float32)
+        self._steps = np.ones(self.capacity, np.uint8)  # rewards summed in each reward (multi-step, notebook 04)
         self._cursor = 0  # the slot the next transition goes to
         self._size = 0  # slots written so far: always slots 0 .. size-1
 
@@ -49,18 +53,20 @@ class ReplayBuffer:
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-022b
 @patch
 def add(self: ReplayBuffer, obs: np.ndarray, action: int, reward: float, next_obs: np.ndarray,
-        terminated: bool) -> None:
+        terminated: bool, steps: int = 1) -> None:
     """Store one transition in the next slot, over the oldest once full. ``obs``, ``next_obs``: finite reals
     of ``obs_shape``; ``action`` an integer >= 0; ``reward`` finite; ``terminated`` a bool or 0/1 (False
-    for a time-limit truncation). Cost: O(1) (prioritized: O(log capacity))."""
+    for a time-limit truncation); ``steps`` in [1, 255] the rewards summed in ``reward`` (1: a one-step transition).
+    Cost: O(1) (prioritized: O(log capacity))."""
     obs = check_array("obs", obs, self.obs_shape, np.float32)
     action = check_array("action", action, (), np.int64, "int", low=0)
     reward = check_array("reward", reward, (), np.float32)
     next_obs = check_array("next_obs", next_obs, self.obs_shape, np.float32)
     terminated = check_array("terminated", terminated, (), np.float32, "flag")
+    steps = check_int("steps", steps, 1, 255)
     slot = self._cursor
     self._obs[slot], self._actions[slot], self._rewards[slot] = obs, action, reward
-    self._next_obs[slot], self._terminated[slot] = next_obs, terminated
+    self._next_obs[slot], self._terminated[slot], self._steps[slot] = next_obs, terminated, steps
     self._cursor = (slot + 1) % self.capacity
     self._size = min(self._size + 1, self.capacity)
     self._after_write(slot)
@@ -73,19 +79,21 @@ def _after_write(self: ReplayBuffer, slots: int | np.ndarray) -> None:
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-022d
 @patch
 def add_batch(self: ReplayBuffer, obs: np.ndarray, actions: np.ndarray, rewards: np.ndarray,
-              next_obs: np.ndarray, terminated: np.ndarray) -> None:
+              next_obs: np.ndarray, terminated: np.ndarray, steps: np.ndarray | None = None) -> None:
     """Store ``B`` transitions, as ``B`` calls of ``add`` in row order would (arrays with a leading axis of
-    length B >= 1, checked as in ``add``). Cost: O(B) (prioritized: O(B log capacity))."""
+    length B >= 1, checked as in ``add``; ``steps`` None: all 1). Cost: O(B) (prioritized: O(B log capacity))."""
     actions = check_array("actions", actions, (None,), np.int64, "int", low=0)  # (B,): a scalar is refused
     n = check_int("len(actions)", len(actions), 1)
     obs = check_array("obs", obs, (n, *self.obs_shape), np.float32)
     rewards = check_array("rewards", rewards, (n,), np.float32)
     next_obs = check_array("next_obs", next_obs, (n, *self.obs_shape), np.float32)
     terminated = check_array("terminated", terminated, (n,), np.float32, "flag")
+    steps = np.ones(n, np.uint8) if steps is None else check_array("steps", steps, (n,), np.uint8, "int", 1, 255)
     first = max(n - self.capacity, 0)  # earlier rows would be overwritten within this call
     slots = (self._cursor + np.arange(first, n)) % self.capacity
     self._obs[slots], self._actions[slots], self._rewards[slots] = obs[first:], actions[first:], rewards[first:]
     self._next_obs[slots], self._terminated[slots] = next_obs[first:], terminated[first:]
+    self._steps[slots] = steps[first:]
     self._cursor = (self._cursor + n) % self.capacity
     self._size = min(self._size + n, self.capacity)
     self._after_write(slots)
@@ -102,7 +110,8 @@ def sample(self: ReplayBuffer, batch_size: int, beta: float = 1.0, rng: np.rando
     indices, weights = self._draw(batch_size, beta, rng)
     # ``take`` copies rows several times faster than fancy indexing ``array[indices]``.
     return Batch(self._obs.take(indices, axis=0), self._actions.take(indices), self._rewards.take(indices),
-                 self._next_obs.take(indices, axis=0), self._terminated.take(indices), weights, indices)
+                 self._next_obs.take(indices, axis=0), self._terminated.take(indices), weights, indices,
+                 self._steps.take(indices))
 
 
 @patch

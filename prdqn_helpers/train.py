@@ -2,12 +2,14 @@
 
 # %% auto #0
 __all__ = ['REPLAY_KINDS', 'TrainConfig', 'make_eval_env', 'evaluate', 'derive_seeds', 'exploration_rate', 'make_buffer',
-           'TrainHistory', 'TrainResult', 'learn', 'final_check', 'show_progress', 'train', 'summarize']
+           'TrainHistory', 'TrainResult', 'learn', 'final_check', 'show_progress', 'MultiStepWindow', 'train',
+           'summarize']
 
 # %% ../notebooks/04_cartpole_training.ipynb #c003
 import copy
 import sys
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, NamedTuple
 
@@ -56,6 +58,9 @@ class TrainConfig(AgentConfig):
     train_episode_cap: int | None = None  # cut training episodes at this many steps (the original: 300)
     truncation_as_failure: bool = False  # store a time-limit cut as a termination (the original's `done`)
     target_copy_every_episodes: int | None = None  # also copy the target net every K episodes (the original: 100)
+    # Options the stability sweep measures (results/make_remedies_sweep.py), off by default.
+    n_step: int = 1  # multi-step returns: each stored transition sums up to n rewards (section 4, MultiStepWindow)
+    reward_scale: float = 1.0  # the learner sees reward * reward_scale
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -74,6 +79,8 @@ class TrainConfig(AgentConfig):
         check_real("alpha", self.alpha, 0.0, 1.0)
         check_real("priority_eps", self.priority_eps, 0.0, low_open=True)
         check_real("solve_threshold", self.solve_threshold)
+        check_int("n_step", self.n_step, 1, 255)
+        check_real("reward_scale", self.reward_scale, 0.0, low_open=True)
         if not isinstance(self.env_id, str) or not self.env_id:
             raise ValueError(f"env_id must be a non-empty string, got {self.env_id!r}")
 
@@ -189,6 +196,30 @@ def show_progress(bar: tqdm, history: TrainHistory, step: int, epsilon: float) -
                         f"eval {(history.eval_means or [0])[-1]:.0f}", refresh=False)
     bar.update(step - bar.n)
 
+# %% ../notebooks/04_cartpole_training.ipynb #c034x
+class MultiStepWindow:
+    """The open returns of the running episode: `push` takes one-step transitions and gives back k-step ones
+    (obs, action, sum_{j<k} gamma^j r_j, next_obs k steps on, terminated, k) as `buffer.add` arguments, k = n
+    or fewer where the episode ended. n = 1 gives each transition back as it came. Cost: O(n) per step."""
+
+    def __init__(self, n: int, gamma: float) -> None:
+        self.n, self.gamma = check_int("n", n, 1, 255), check_real("gamma", gamma, 0.0, 1.0)
+        self.pending: deque = deque()  # (obs, action, reward) of the steps whose return is still open
+
+    def push(self, obs: np.ndarray, action: int, reward: float, next_obs: np.ndarray, terminated: bool,
+             episode_over: bool) -> list[tuple]:
+        """Add one step; return the transitions it completes, oldest first (all of them when the episode is over)."""
+        self.pending.append((obs, action, reward))
+        if not episode_over:
+            return [self._pop(next_obs, False)] if len(self.pending) == self.n else []
+        return [self._pop(next_obs, terminated) for _ in range(len(self.pending))]
+
+    def _pop(self, next_obs: np.ndarray, terminated: bool) -> tuple:
+        discounted = sum(self.gamma**j * reward for j, (_, _, reward) in enumerate(self.pending))
+        steps = len(self.pending)
+        obs, action, _ = self.pending.popleft()
+        return obs, action, discounted, next_obs, terminated, steps
+
 # %% ../notebooks/04_cartpole_training.ipynb #c034c
 def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "prioritized",
           progress: bool = True, on_eval: Callable[[int, DQNAgent, ReplayBuffer], None] | None = None) -> TrainResult:
@@ -217,6 +248,7 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
         envs.append(final_env := make_eval_env(config.env_id, config.final_eval_episodes))
         agent = DQNAgent(int(np.prod(env.observation_space.shape)), int(env.action_space.n), config, seed=seed)
         buffer = make_buffer(config, replay, env.observation_space.shape)
+        window = MultiStepWindow(config.n_step, config.gamma)
         obs, _ = env.reset(seed=env_seed)
         episode_return = 0.0
         for step in range(1, config.total_env_steps + 1):
@@ -227,7 +259,9 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
             failed = terminated or (config.truncation_as_failure and truncated)  # the original: any end fails
             if config.reward_rewrite:  # the original's reward (notebook 05), seen by the learner only
                 reward = -1.0 if failed else 0.01
-            buffer.add(obs, action, reward, next_obs, failed)  # truncation is not termination (by default)
+            for stored in window.push(obs, action, reward * config.reward_scale, next_obs, failed,
+                                      terminated or truncated):  # n_step 1: this step's transition, as it came
+                buffer.add(*stored)  # truncation is not termination (by default)
             obs = next_obs
             if terminated or truncated:
                 history.episode_end_steps.append(step)

@@ -691,3 +691,36 @@ def test_a_copied_buffer_samples_the_slot_whose_priority_was_raised(how: str) ->
     assert np.mean(batch.indices == 40_000) > 0.7
     assert copied.max_priority == copied.priorities([40_000])[0] == pytest.approx(1e9 ** 0.6)
     assert batch.weights[batch.indices == 40_000].max() < 1e-4  # (p_min / p_i) ** beta: the priority read back
+
+
+# ---- multi-step transitions: the step count travels with its transition --------------------------------------
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_steps_are_stored_and_sampled_with_their_transition(cls: type) -> None:
+    buffer = cls(7, OBS_SHAPE)
+    for t in range(10):                                      # wraps: slots hold t = 3 .. 9
+        buffer.add(*transition(t), steps=t % 4 + 1)
+    batch = buffer.sample(7, rng=np.random.default_rng(1))
+    assert batch.steps.dtype == np.uint8 and (batch.steps == batch.obs[:, 0].astype(int) % 4 + 1).all()
+    assert filled(cls, 3).sample(3, rng=np.random.default_rng(2)).steps.tolist() == [1] * 3   # one step by default
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+def test_add_batch_with_steps_equals_repeated_add(cls: type) -> None:
+    one, many = filled(cls, 2, capacity=5), filled(cls, 2, capacity=5)
+    rows, steps = [transition(t) for t in range(10, 17)], [3, 1, 2, 3, 3, 1, 255]
+    for row, k in zip(rows, steps):
+        one.add(*row, steps=k)
+    many.add_batch(*(np.array(column) for column in zip(*rows)), steps=np.array(steps))
+    assert_same(snapshot(one), snapshot(many))
+
+
+@pytest.mark.parametrize("cls", BUFFERS)
+@pytest.mark.parametrize("bad", [0, 256, 1.5, True, -1])
+def test_bad_steps_are_refused_naming_them_and_change_nothing(cls: type, bad: object) -> None:
+    buffer = filled(cls, 3, capacity=5)
+    before = snapshot(buffer)
+    with pytest.raises(ValueError, match="^steps must "):
+        buffer.add(*transition(7), steps=bad)
+    with pytest.raises(ValueError, match="^steps must "):
+        buffer.add_batch(*(np.array([column]) for column in transition(7)), steps=np.array([bad]))
+    assert_same(before, snapshot(buffer))

@@ -357,7 +357,7 @@ class _Recorder:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.rewards, self.terminated, self.sampled_weights, self.update_weights = [], [], [], []
-        self.td_written, self.epsilons, self.betas, self.syncs = [], [], [], 0
+        self.td_written, self.epsilons, self.betas, self.steps, self.syncs = [], [], [], [], 0
         recorder = self
         make_buffer = train_module.make_buffer
 
@@ -365,10 +365,11 @@ class _Recorder:
             buffer = make_buffer(config, replay, obs_shape)
             add, sample, update = buffer.add, buffer.sample, buffer.update_priorities
 
-            def add_(obs, action, reward, next_obs, terminated):
+            def add_(obs, action, reward, next_obs, terminated, steps=1):
                 recorder.rewards.append(reward)
                 recorder.terminated.append(bool(terminated))
-                add(obs, action, reward, next_obs, terminated)
+                recorder.steps.append(steps)
+                add(obs, action, reward, next_obs, terminated, steps)
 
             def sample_(batch_size, beta, rng):
                 recorder.betas.append(beta)                       # what the loop passed, not recomputed
@@ -652,3 +653,47 @@ def test_train_leaves_the_callers_global_generators_alone() -> None:
     assert before[0] == after[0] and (before[1] == after[1]).all() and torch.equal(before[2], after[2])
     random.seed(12), np.random.seed(12), torch.manual_seed(12)    # other global states: the same run
     assert train(TINY, 0, progress=False).history.eval_means == first.eval_means
+
+
+# ---- multi-step returns and the reward scale (options the stability sweep measures) -------------------------
+def _brute_force_returns(rewards: list[float], n: int, gamma: float, terminated: bool) -> list[tuple]:
+    """For each step t of one finished episode: (t, discounted sum to min(t + n, T), steps, next index, terminal)."""
+    T = len(rewards)
+    out = []
+    for t in range(T):
+        end = min(t + n, T)
+        out.append((t, sum(gamma ** (j - t) * rewards[j] for j in range(t, end)), end - t, end, terminated and end == T))
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8])
+@pytest.mark.parametrize("terminated", [True, False])
+def test_multi_step_window_gives_every_step_its_k_step_return(n: int, terminated: bool) -> None:
+    rewards = list(np.random.default_rng(n).normal(size=11))
+    window = train_module.MultiStepWindow(n, 0.9)
+    got = []
+    for t, reward in enumerate(rewards):
+        over = t == len(rewards) - 1
+        got += window.push(t, t % 2, reward, t + 1, terminated and over, over)
+    expected = _brute_force_returns(rewards, n, 0.9, terminated)
+    assert [(obs, steps, nxt, term) for obs, _, _, nxt, term, steps in got] == [(t, k, e, d) for t, _, k, e, d in expected]
+    np.testing.assert_allclose([ret for _, _, ret, _, _, _ in got], [ret for _, ret, _, _, _ in expected], rtol=1e-12)
+    assert not window.pending                                     # an episode's end closes every return
+
+
+def test_multi_step_window_of_one_gives_each_transition_back_as_it_came() -> None:
+    window = train_module.MultiStepWindow(1, 0.99)
+    assert window.push("s", 1, 0.01, "s2", False, False) == [("s", 1, 0.01, "s2", False, 1)]
+    with pytest.raises(ValueError, match="^n must be"):
+        train_module.MultiStepWindow(0, 0.99)
+
+
+@pytest.mark.slow
+def test_train_stores_n_step_transitions_and_scaled_rewards(monkeypatch: pytest.MonkeyPatch) -> None:
+    rec = _Recorder(monkeypatch)
+    history = train(dataclasses.replace(TINY, n_step=3, reward_scale=0.5, gamma=0.5), 0, progress=False).history
+    steps, rewards = np.array(rec.steps), np.array(rec.rewards)
+    assert set(steps) <= {1, 2, 3} and (steps == 3).mean() > 0.8 and 600 - 2 <= len(steps) <= 600
+    full = steps == 3
+    assert np.allclose(rewards[full], 0.5 * (1 + 0.5 + 0.25))     # CartPole pays 1 each step: 0.5 * (1 + g + g^2)
+    assert len(history.episode_end_steps) == int(np.sum(steps == 1))   # one single-step return per ended episode
