@@ -290,8 +290,8 @@ def test_a_real_sigterm_during_training_still_writes_the_files(tmp_path) -> None
         seen += os.read(process.stderr.fileno(), 4096)        # the bar's postfix appears inside the loop
     process.terminate()
     _, rest = process.communicate(timeout=120)
-    assert process.returncode == 143, (seen + rest).decode(errors="replace")[-2000:]
-    assert b"Traceback" not in seen + rest
+    err = (seen + rest).decode(errors="replace")
+    assert process.returncode == 143 and "Traceback" not in err, err[-2000:]
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["interrupted"] is True and summary["stop_reason"] == "interrupted"
     assert 0 < summary["env_steps"] < 50_000 and load_checkpoint(tmp_path / "checkpoint.pt")
