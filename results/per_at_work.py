@@ -61,10 +61,10 @@ class PerAtWork:
             buffer = make_buffer(config, replay, obs_shape)
             add, sample = buffer.add, buffer.sample
 
-            def add_(obs, action, reward, next_obs, terminated):
+            def add_(obs, action, reward, next_obs, terminated, *steps):  # steps: a k-step transition's k
                 stored["transitions"] += 1
                 stored["terminal"] += bool(terminated)
-                add(obs, action, reward, next_obs, terminated)
+                add(obs, action, reward, next_obs, terminated, *steps)
 
             def sample_(batch_size, beta, rng):
                 batch = sample(batch_size, beta, rng)
