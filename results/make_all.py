@@ -7,6 +7,8 @@ Each script can still make its own files alone (`make_stability_sweep.py`, `make
 worker waits for the last run of one script before the next script starts, and writes the same files (every
 run is seeded by its task: the same numbers as the scripts alone). The long runs go first and the 20 short
 overestimation runs last, to fill the end. Every file records this command and the wall time of the whole pool.
+Each finished run is kept in results/runs/<script>/ (shared with the scripts alone); after a failure or Ctrl-C
+the same command runs only the missing runs (results/README.md, "Resume and failures").
 """
 
 import make_ladder_results

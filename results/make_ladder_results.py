@@ -22,9 +22,9 @@ The last rung is `TrainConfig()` itself, the series' defaults.
 import dataclasses
 from typing import Any
 
-from prdqn_helpers.parallel import Job, run_job
+from prdqn_helpers.parallel import Job, Task, run_job
 from prdqn_helpers.train import TrainConfig
-from provenance import Task, make, write_runs  # results/provenance.py, beside this script
+from provenance import make, write_runs  # results/provenance.py, beside this script
 
 SEEDS = (200, 201, 202)
 NEVER = 10**9  # a gradient-step count beyond any budget: no target sync but the episode copies

@@ -31,8 +31,9 @@ import gymnasium as gym
 import numpy as np
 
 from prdqn_helpers.dqn import DQNAgent
-from prdqn_helpers.train import TrainConfig, train
-from provenance import Task, make, provenance, write_record  # results/provenance.py, beside this script
+from prdqn_helpers.parallel import Job, Task, train_job
+from prdqn_helpers.train import TrainConfig
+from provenance import make, provenance, write_record  # results/provenance.py, beside this script
 
 SEEDS = (0, 1, 2, 3, 4)
 STEPS = 20_000
@@ -71,12 +72,16 @@ def value_vs_return(agent: DQNAgent, env_id: str, gamma: float, seed: int) -> tu
     return float(np.mean(estimates)), float(np.mean(returns))
 
 
-def run(job: tuple[str, bool, int]) -> dict:
+def setting_config(label: str, double: bool) -> TrainConfig:
+    """The config of setting `label` with the Double DQN target (`double`) or the DQN one."""
+    return dataclasses.replace(TrainConfig(), lr=2e-3, tau=0.05, eps_end=0.05,  # the defaults before the sweep
+                               double=double, total_env_steps=STEPS, eval_every=MEASURE_EVERY,
+                               solve_threshold=501.0, **SETTINGS[label])
+
+
+def run(job: Job) -> dict:
     """Train one agent for STEPS env steps, measuring estimate and return every MEASURE_EVERY steps."""
-    label, double, seed = job
-    config = dataclasses.replace(TrainConfig(), lr=2e-3, tau=0.05, eps_end=0.05,  # the defaults before the sweep
-                                 double=double, total_env_steps=STEPS, eval_every=MEASURE_EVERY,
-                                 solve_threshold=501.0, **SETTINGS[label])
+    config, seed = job.config, job.seed
     steps, estimates, returns = [], [], []
 
     def measure(step: int, agent: DQNAgent, buffer: object) -> None:
@@ -86,14 +91,15 @@ def run(job: tuple[str, bool, int]) -> dict:
         returns.append(round(ret, 4))
 
     start = time.perf_counter()
-    train(config, seed=seed, replay="prioritized", progress=False, on_eval=measure)
-    return {"setting": label, "target": "double" if double else "dqn", "seed": seed, "steps": steps,
+    train_job(job, on_eval=measure)
+    return {"setting": job.label, "target": "double" if config.double else "dqn", "seed": seed, "steps": steps,
             "estimate": estimates, "return": returns, "wall_seconds": round(time.perf_counter() - start, 1)}
 
 
 def tasks() -> list[Task]:
-    """One `run` per setting, target and seed."""
-    return [(run, (label, double, seed)) for label in SETTINGS for double in (False, True) for seed in SEEDS]
+    """One `run` per setting, target and seed (prioritized replay; the label is the setting's)."""
+    return [(run, Job(setting_config(label, double), seed, "prioritized", label))
+            for label in SETTINGS for double in (False, True) for seed in SEEDS]
 
 
 def write(runs: list[dict], workers: int, start: float) -> None:

@@ -18,9 +18,9 @@ Selection rule, to be applied to this file for each replay kind: the largest med
 import dataclasses
 from typing import Any
 
-from prdqn_helpers.parallel import Job, run_job
+from prdqn_helpers.parallel import Job, Task, run_job
 from prdqn_helpers.train import TrainConfig
-from provenance import Task, make, write_runs  # results/provenance.py, beside this script
+from provenance import make, write_runs  # results/provenance.py, beside this script
 
 SEEDS = (0, 1, 2)
 BASE = {"lr": 2e-3, "tau": 0.05, "eps_end": 0.05}  # TrainConfig()'s defaults when the sweep ran (its pick replaced them)

@@ -31,11 +31,11 @@ import numpy as np
 import torch
 
 from prdqn_helpers.checkpoints import versions
-from prdqn_helpers.parallel import Job, run_job
-from prdqn_helpers.train import TrainConfig, derive_seeds, evaluate, make_eval_env, summarize, train
+from prdqn_helpers.parallel import Job, Task, run_job, train_job
+from prdqn_helpers.train import TrainConfig, derive_seeds, evaluate, make_eval_env, summarize
 from make_stability_sweep import BASE  # the sweep's base: SELECTED's changes are from it
 from per_at_work import PerAtWork
-from provenance import Task, compact, make, provenance, write_record, write_runs  # beside this script
+from provenance import compact, make, provenance, write_record, write_runs  # beside this script
 
 SEEDS = tuple(range(100, 120))
 SELECTED = {  # replay kind -> its sweep setting (label in the sweep file, changes from the sweep's BASE)
@@ -81,7 +81,8 @@ def watched_run(job: Job) -> tuple[dict[str, Any], dict[str, Any] | None, dict[s
             watcher.on_eval(step, agent, buffer)
 
     with watcher.buffers() if watcher is not None else contextlib.nullcontext():
-        history, agent = train(config, seed, job.replay, progress=False, on_eval=on_eval)
+        result = train_job(job, on_eval)
+    history, agent = result.history, result.agent
     # The budget ends on an evaluation step, so the last on_eval saw the final weights of both averages.
     final_env = make_eval_env(config.env_id, config.final_eval_episodes)
     finals = {name: float(evaluate(Greedy(net), final_env, final_seed + len(history.final_checks) - 1).mean())

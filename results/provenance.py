@@ -1,22 +1,22 @@
-"""What every committed result file records about how it was made, and how a run is stored (shared by the
-scripts in this folder)."""
+"""What every committed result file records about how it was made, how a run is stored, and `make`, which runs
+the scripts' tasks, keeps each finished run (`run_cache.py`) and writes the files (shared by the scripts in this
+folder)."""
 
 import argparse
 import dataclasses
 import json
-import multiprocessing
 import os
 import platform
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
 from prdqn_helpers.checkpoints import versions
+from prdqn_helpers.parallel import Failure, Task, one_line, run_each
 from prdqn_helpers.train import TrainConfig
+from run_cache import RUNS, RunCache  # results/run_cache.py, beside this script
 
-Task = tuple[Callable[[Any], Any], Any]  # a module-level function and its one argument, run in a worker
 Script = tuple[Callable[[], list[Task]], Callable[[list[Any], int, float], None]]  # its tasks(), its write()
 
 
@@ -51,21 +51,6 @@ def workers_from_command_line(description: str) -> int:
     return parser.parse_args().workers
 
 
-def call(task: Task) -> Any:
-    """Run one `Task` (what the pool's workers do)."""
-    function, argument = task
-    return function(argument)
-
-
-def run_tasks(tasks: list[Task], workers: int) -> list[Any]:
-    """The tasks' results in task order, from `workers` processes ("spawn": each builds its own torch state).
-    Every run is seeded by its task, so the results equal those of one-by-one runs."""
-    if workers == 1:
-        return [call(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(call, tasks))
-
-
 def write_record(filename: str, record: dict[str, Any], start: float) -> None:
     """Write `record` as compact JSON to `filename` in this folder and say so, with the seconds since `start`."""
     path = Path(__file__).resolve().parent / filename
@@ -80,12 +65,56 @@ def write_runs(filename: str, runs: list[dict[str, Any]], seeds: tuple[int, ...]
                  start)
 
 
-def make(scripts: list[Script], description: str) -> None:
-    """Run the tasks of every script in one pool (`--workers`), then let each script write its files from its
-    results: no worker waits for one script's last run before the next script's runs start."""
+def save_or_fail(cache: RunCache, task: Task, result: Any) -> Any:
+    """Save a run's `result` in `cache` and return it, or a `Failure` if it cannot be saved (not JSON)."""
+    if not isinstance(result, Failure):
+        try:
+            cache.save(task, result)
+        except (TypeError, ValueError) as error:  # one run's unsavable result must not stop the others
+            return Failure(one_line(error))
+    return result
+
+
+def record_runs(todo: list[tuple[RunCache, Task]], workers: int) -> list[str]:
+    """Run the tasks of `todo` (`run_each` in `workers` processes), saving each result in its cache the moment
+    it comes back and printing one line per run; the failed runs, one line each (script, run, error)."""
+    failures = []
+    for done, (index, result) in enumerate(run_each([task for _, task in todo], workers), 1):
+        cache, task = todo[index]
+        run = f"{cache.folder.name}: {task[1].describe()}"
+        result = save_or_fail(cache, task, result)
+        if isinstance(result, Failure):
+            failures.append(f"{run}: {result.message}")
+        print(f"[{done}/{len(todo)}] {run}: " + (f"FAILED: {result.message}" if isinstance(result, Failure)
+                                                 else "recorded"), flush=True)
+    return failures
+
+
+def make(scripts: list[Script], description: str, cache_root: Path = RUNS) -> None:
+    """Run the tasks of every script not yet recorded under `cache_root` (`RunCache`) in one pool (`--workers`), saving
+    each result as it comes; then, if every run is there, let each script write its files from its results.
+
+    No worker waits for one script's last run before the next script's runs start. A failed run does not stop
+    the others; at the end the failures are listed and the command exits with status 1, writing no result file.
+
+    Raises:
+        SystemExit: some runs failed (status 1, with the list), or Ctrl-C (status 130); the finished runs stay
+            recorded for the next command.
+    """
     workers, start = workers_from_command_line(description), time.perf_counter()
-    tasks = [script_tasks() for script_tasks, _ in scripts]
-    results = run_tasks([task for script_tasks in tasks for task in script_tasks], workers)
-    for (_, write), script_tasks in zip(scripts, tasks):
-        write(results[:len(script_tasks)], workers, start)
-        results = results[len(script_tasks):]
+    plans = [(RunCache.of(tasks, cache_root), tasks(), write) for tasks, write in scripts]
+    todo = [(cache, task) for cache, tasks, _ in plans for task in tasks if not cache.has(task)]
+    total = sum(len(tasks) for _, tasks, _ in plans)
+    print(f"{total - len(todo)} of {total} runs already recorded in {cache_root}: skipping them, {len(todo)} to run",
+          flush=True)
+    try:
+        failures = record_runs(todo, workers)
+    except KeyboardInterrupt:  # joblib has stopped the workers; say what is kept instead of a traceback
+        print("interrupted: every run recorded so far is kept; the same command runs only what is missing",
+              file=sys.stderr)
+        sys.exit(130)
+    if failures:
+        sys.exit(f"{len(failures)} of {total} runs failed, so no result file was written; the others are recorded "
+                 f"and the same command runs only what is missing:\n" + "\n".join(failures))
+    for cache, tasks, write in plans:
+        write([cache.load(task) for task in tasks], workers, start)

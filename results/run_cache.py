@@ -1,0 +1,67 @@
+"""Where a results script keeps each finished run, so that a failure loses no finished work and a re-run resumes.
+
+Every run's result goes to its own file, results/runs/<script>/<key>.json (gitignored), written the moment the run
+comes back: to a temporary file in the same folder, then renamed over the final name (`os.replace`), so a file
+under its final name is always complete. The key names the run (label, replay kind, seed) and ends with a hash
+of the task function's name and the whole job, its config included: a job that changes gets a new key and
+never reuses a stale record. The key does not see code: after a change to code that changes the runs, delete
+the script's folder.
+"""
+
+import dataclasses
+import hashlib
+import inspect
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from prdqn_helpers.parallel import Task
+
+RUNS = Path(__file__).resolve().parent / "runs"
+
+
+def key(task: Task) -> str:
+    """The task's file name without `.json`: label, replay kind, seed and 12 hex digits of a SHA-256 of the task
+    function's name and the job (every field, the config's too)."""
+    function, job = task
+    job_json = json.dumps([function.__qualname__, dataclasses.asdict(job)], sort_keys=True)
+    label = re.sub(r"[^A-Za-z0-9.]+", "-", job.label).strip("-")[:60]
+    return f"{label or 'run'}-{job.replay}-seed{job.seed}-{hashlib.sha256(job_json.encode()).hexdigest()[:12]}"
+
+
+class RunCache:
+    """One script's finished runs: `folder/<key(task)>.json`, one file per task."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def of(cls, tasks: Callable[[], list[Task]], runs: Path = RUNS) -> "RunCache":
+        """The cache of the script that defines `tasks`: `runs/<the script's file name without .py>` (the same
+        whether the script runs alone or from make_all.py)."""
+        return cls(runs / Path(inspect.getfile(tasks)).stem)
+
+    def path(self, task: Task) -> Path:
+        """Where `task`'s result is (or will be) kept."""
+        return self.folder / f"{key(task)}.json"
+
+    def has(self, task: Task) -> bool:
+        """Whether `task` has finished before (its file exists: files appear only complete)."""
+        return self.path(task).exists()
+
+    def load(self, task: Task) -> Any:
+        """`task`'s result as it was saved (JSON: tuples come back as lists, dict keys as strings)."""
+        return json.loads(self.path(task).read_text())
+
+    def save(self, task: Task, result: Any) -> Path:
+        """Keep `task`'s result, atomically: a temporary file in the same folder, then `os.replace`."""
+        text = json.dumps(result, separators=(",", ":"))  # first, so a result JSON cannot hold leaves no file
+        path = self.path(task)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as file:
+            file.write(text + "\n")
+        os.replace(file.name, path)
+        return path
