@@ -62,10 +62,11 @@ def run_job(job: Job) -> dict[str, Any]:
 
 
 def one_line(error: Exception) -> str:
-    """`error` as one line: its type, the first line of its message and where it was raised."""
+    """`error` as one line: its type, the first line of its message and where it was raised (function, file
+    name, line; a worker knows a function from a script run as __main__ only as <dynamic-code>)."""
     lines = str(error).strip().splitlines()
-    frames = traceback.extract_tb(error.__traceback__)
-    where = f" (at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno})" if frames else ""
+    frame = (traceback.extract_tb(error.__traceback__) or [None])[-1]
+    where = f" (in {frame.name} at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})" if frame else ""
     return f"{type(error).__name__}: {lines[0] if lines else ''}{where}"
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from prdqn_helpers.checkpoints import versions
 from prdqn_helpers.parallel import Failure, Task, one_line, run_each
 from prdqn_helpers.train import TrainConfig
-from run_cache import RUNS, RunCache  # results/run_cache.py, beside this script
+from run_cache import RUNS, RunCache, describe  # results/run_cache.py, beside this script
 
 Script = tuple[Callable[[], list[Task]], Callable[[list[Any], int, float], None]]  # its tasks(), its write()
 
@@ -81,7 +81,7 @@ def record_runs(todo: list[tuple[RunCache, Task]], workers: int) -> list[str]:
     failures = []
     for done, (index, result) in enumerate(run_each([task for _, task in todo], workers), 1):
         cache, task = todo[index]
-        run = f"{cache.folder.name}: {task[1].describe()}"
+        run = f"{cache.folder.name}: {describe(task)}"
         result = save_or_fail(cache, task, result)
         if isinstance(result, Failure):
             failures.append(f"{run}: {result.message}")

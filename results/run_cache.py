@@ -23,13 +23,24 @@ from prdqn_helpers.parallel import Task
 RUNS = Path(__file__).resolve().parent / "runs"
 
 
-def key(task: Task) -> str:
-    """The task's file name without `.json`: label, replay kind, seed and 12 hex digits of a SHA-256 of the task
-    function's name and the job (every field, the config's too)."""
+def digest(task: Task) -> str:
+    """12 hex digits of a SHA-256 of the task function's name and the job (every field, the config's too)."""
     function, job = task
     job_json = json.dumps([function.__qualname__, dataclasses.asdict(job)], sort_keys=True)
+    return hashlib.sha256(job_json.encode()).hexdigest()[:12]
+
+
+def key(task: Task) -> str:
+    """The task's file name without `.json`: label, replay kind, seed and `digest`."""
+    job = task[1]
     label = re.sub(r"[^A-Za-z0-9.]+", "-", job.label).strip("-")[:60]
-    return f"{label or 'run'}-{job.replay}-seed{job.seed}-{hashlib.sha256(job_json.encode()).hexdigest()[:12]}"
+    return f"{label or 'run'}-{job.replay}-seed{job.seed}-{digest(task)}"
+
+
+def describe(task: Task) -> str:
+    """The task in progress and error lines: `Job.describe` and `#digest` (two runs may share a label, replay
+    kind and seed, as the overestimation script's DQN and Double DQN runs do; the digest also ends the file name)."""
+    return f"{task[1].describe()} #{digest(task)}"
 
 
 class RunCache:

@@ -34,7 +34,7 @@ def test_run_each_yields_every_result_with_its_index_and_a_failure_as_data() -> 
     results = dict(run_each([(fail_on_odd_seed, Job(TINY, seed)) for seed in range(4)], workers=1))
     assert sorted(results) == [0, 1, 2, 3] and results[0] == 0 and results[2] == 2       # the others still ran
     assert isinstance(results[1], Failure) and isinstance(results[3], Failure)
-    assert results[1].message.startswith("ValueError: seed 1 is odd (at test_parallel.py:")  # one line, and where
+    assert results[1].message.startswith("ValueError: seed 1 is odd (in fail_on_odd_seed at test_parallel.py:")
 
 
 def test_run_each_rejects_zero_workers_at_the_call() -> None:

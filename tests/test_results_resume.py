@@ -21,7 +21,7 @@ import make_remedies_sweep  # noqa: E402
 import make_stability_sweep  # noqa: E402
 import make_verdict_results  # noqa: E402
 from provenance import make  # noqa: E402
-from run_cache import RunCache, key  # noqa: E402
+from run_cache import RunCache, describe, digest, key  # noqa: E402
 
 JOBS = [Job(TrainConfig(), seed, "uniform", "fake run") for seed in range(3)]
 STATE: dict[str, Any] = {}  # what fake_run sees: the cache folder, the seeds to fail, the calls so far
@@ -82,12 +82,12 @@ def test_a_rerun_skips_the_recorded_runs_and_says_so(script, capsys) -> None:
 def test_a_failing_run_is_reported_the_others_kept_and_no_file_written(script, capsys) -> None:
     with pytest.raises(SystemExit) as stop:
         written = script(fail=(1,))
-    message = str(stop.value.code)
+    message, run = str(stop.value.code), f"test_results_resume: {describe((fake_run, JOBS[1]))}"
+    assert run == f"test_results_resume: uniform seed 1 'fake run' #{digest((fake_run, JOBS[1]))}"
     assert message.startswith("1 of 3 runs failed, so no result file was written")
-    assert re.search(r"\ntest_results_resume: uniform seed 1 'fake run': ValueError: seed 1 went wrong "
-                     r"\(at test_results_resume.py:\d+\)$", message)        # which run, one line, and where
-    out = capsys.readouterr().out
-    assert "[2/3] test_results_resume: uniform seed 1 'fake run': FAILED: ValueError: seed 1 went wrong" in out
+    assert re.search(rf"\n{re.escape(run)}: ValueError: seed 1 went wrong "
+                     r"\(in fake_run at test_results_resume.py:\d+\)$", message)  # which run, one line, where
+    assert f"[2/3] {run}: FAILED: ValueError: seed 1 went wrong" in capsys.readouterr().out
     assert STATE["calls"] == [0, 1, 2] and len(list(STATE["folder"].glob("*.json"))) == 2
     written = script()                                   # fixed: only the failed run runs, then the file is written
     assert STATE["calls"] == [1] and [record["seed"] for record in written[0]] == [0, 1, 2]
