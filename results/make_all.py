@@ -1,6 +1,6 @@
 """Make every committed result file at once: the runs of all the scripts in this folder in one process pool.
 
-    .venv/bin/python results/make_all.py        # 116 runs, 92-102 min on 2 otherwise idle cores (results/README.md)
+    .venv/bin/python results/make_all.py        # 132 runs, 92-102 min on 2 otherwise idle cores (results/README.md)
 
 Each script can still make its own files alone (`make_stability_sweep.py`, `make_verdict_results.py`,
 `make_ladder_results.py`, `make_overestimation_results.py`); this one runs their tasks in a single pool, so no
