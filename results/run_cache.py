@@ -3,9 +3,9 @@
 Every run's result goes to its own file, results/runs/<script>/<key>.json (gitignored), written the moment the run
 comes back: to a temporary file in the same folder, then renamed over the final name (`os.replace`), so a file
 under its final name is always complete. The key names the run (label, replay kind, seed) and ends with a hash
-of the task function's name and the whole job, its config included: a job that changes gets a new key and
-never reuses a stale record. The key does not see code: after a change to code that changes the runs, delete
-the script's folder.
+of the task function's name and the whole job, its config included (the fields that differ from the defaults):
+a job that changes gets a new key and never reuses a stale record. The key does not see code: after a change
+to code that changes the runs (a default's value included), delete the script's folder.
 """
 
 import dataclasses
@@ -23,10 +23,21 @@ from prdqn_helpers.parallel import Task
 RUNS = Path(__file__).resolve().parent / "runs"
 
 
+def changed_fields(config: Any) -> dict[str, Any]:
+    """The fields of a config dataclass that differ from its class's defaults. A field added later with a default
+    that keeps the old behaviour then leaves every key as it was, and a sweep's kept runs stay found."""
+    defaults = type(config)()
+    return {field.name: getattr(config, field.name) for field in dataclasses.fields(config)
+            if getattr(config, field.name) != getattr(defaults, field.name)}
+
+
 def digest(task: Task) -> str:
-    """12 hex digits of a SHA-256 of the task function's name and the job (every field, the config's too)."""
+    """12 hex digits of a SHA-256 of the task function's name and the job (every field; of its config, those that
+    differ from the defaults: `changed_fields`)."""
     function, job = task
-    job_json = json.dumps([function.__qualname__, dataclasses.asdict(job)], sort_keys=True)
+    fields = {**{field.name: getattr(job, field.name) for field in dataclasses.fields(job)},
+              "config": changed_fields(job.config)}
+    job_json = json.dumps([function.__qualname__, fields], sort_keys=True, default=list)
     return hashlib.sha256(job_json.encode()).hexdigest()[:12]
 
 

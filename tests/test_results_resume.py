@@ -128,3 +128,15 @@ def test_save_replaces_atomically_and_an_unsavable_result_leaves_no_file(tmp_pat
     with pytest.raises(TypeError):
         cache.save(other, {"not json": object()})
     assert not cache.has(other) and len(list(cache.folder.iterdir())) == 1
+
+
+def test_a_config_field_added_with_its_default_keeps_every_key() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Wider(TrainConfig):  # TrainConfig with one more option, off by default
+        extra_option: int = 0
+
+    for config in (TrainConfig(), TrainConfig(lr=1e-3, n_step=3, adam_betas=(0.9, 0.9))):
+        wider = Wider(**dataclasses.asdict(config))
+        assert key((run_job, Job(wider, 4, "uniform", "x"))) == key((run_job, Job(config, 4, "uniform", "x")))
+        assert key((run_job, Job(dataclasses.replace(wider, extra_option=1), 4, "uniform", "x"))) != \
+            key((run_job, Job(config, 4, "uniform", "x")))
