@@ -1,10 +1,12 @@
-"""The notebooks that train, run through nbval a second time with another CPU's float kernels.
+"""The notebook that trains an agent (04), run through nbval a second time with another CPU's float kernels.
 
 Torch picks its float kernels by CPU (AVX-512, AVX2, none), so a training trajectory repeats exactly only on
 the CPU that made it. nbval must therefore compare no output that depends on one: such a cell carries
 `# NBVAL_IGNORE_OUTPUT` and is followed by an `assert` of what holds on any CPU. The main test run uses this
 machine's kernels; this one selects the plain ones (`ATEN_CPU_CAPABILITY=default`), as another CPU would, so a
-compared output that depends on a trajectory fails here even on the machine that made the notebook.
+compared output that depends on a trajectory fails here even on the machine that made the notebook. Notebook 03
+takes a few gradient steps but trains no agent; it passes such a pass too (the whole test command is run under
+every ATEN_CPU_CAPABILITY before a release) and is left out here to keep the test command under three minutes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS_THAT_TRAIN = ["03_double_dqn.ipynb", "04_cartpole_training.ipynb"]
+NOTEBOOKS_THAT_TRAIN = ["04_cartpole_training.ipynb"]
 OTHER_CPU = "default"  # no SIMD kernels: differs from every CPU these notebooks are made on
 
 
