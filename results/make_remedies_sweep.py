@@ -1,6 +1,7 @@
 """Make results/cartpole_remedies_sweep.json: which changes keep a fast agent solved once solved (issue 18).
 
-    .venv/bin/python results/make_remedies_sweep.py     # stage 1: 120 runs, about 90 min on 2 otherwise idle cores
+    .venv/bin/python results/make_remedies_sweep.py            # stage 1: 120 runs, about 2 h on 2 otherwise idle cores
+    .venv/bin/python results/make_remedies_sweep.py --stage 2  # then stage 2, from stage 1's file
 
 Every run trains for the whole 50,000-step budget (`full_budget=True`) at the fast settings (lr 2e-3, tau 0.05,
 exploration floor 0.05: about 9,000 env steps to a first confirmed pass, but it holds that pass in only about a
@@ -19,13 +20,16 @@ The selection rule, fixed before any run (applied to each replay kind on its own
   1. Eligible: all five tuning runs solve, with a median first confirmed pass at or below 12,000 env steps.
   2. Among those: the largest median post_solve_eval_fraction; then the most final means >= 475; then the
      smallest median steps to solve.
-  3. Stage 2 combines stage 1's pick with each other single change whose median post-solve fraction beat
-     no change ("none") by at least 0.05, and with all of them at once (`stage_2`, run once stage 1 is
-     complete); the rule then picks from stages 1 and 2 together. The pick then runs once on the reporting
-     seeds 100-119 (make_verdict_results.py).
+  3. Stage 2 combines stage 1's pick with each other single change that sets other settings than the pick
+     and whose median post-solve fraction beat no change ("none") by at least 0.05, and with all of them at
+     once (where two set the same setting, the one with the larger median; `--stage 2`, once stage 1's file
+     exists); the rule then picks from stages 1 and 2 together (cartpole_remedies_sweep_stage2.json). The
+     pick then runs once on the reporting seeds 100-119 (make_verdict_results.py).
 """
 
 import dataclasses
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +59,7 @@ STAGE_1 = {
 FAST_ENOUGH = 12_000  # the rule's bound on the median first confirmed pass (issue 18: "at or below 12,000")
 HELPS_BY = 0.05  # stage 2 takes single changes whose median post-solve fraction beats "none" by this much
 OUTPUT = Path(__file__).resolve().parent / "cartpole_remedies_sweep.json"
+OUTPUT_2 = OUTPUT.with_name("cartpole_remedies_sweep_stage2.json")
 
 
 def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -77,16 +82,21 @@ def pick(table: dict[str, dict[str, Any]]) -> str | None:
 
 def stage_2(stage_1_runs: list[dict[str, Any]], replay: str) -> dict[str, dict[str, Any]]:
     """Stage 2's candidates for one replay kind, from stage 1's recorded runs (rule 3)."""
-    table = {label: summary([run for run in stage_1_runs if run["label"] == label and run["replay"] == replay])
-             for label in STAGE_1}
+    table = tables_of(stage_1_runs)[replay]
     best = pick(table)
-    if best is None:
+    if best is None or set(table) != set(STAGE_1):  # no eligible candidate, or stage 1 incomplete
         return {}
-    helpers = [label for label in STAGE_1 if label not in ("none", best) and set(STAGE_1[label]) - set(STAGE_1[best])
-               and table[label]["median_post_solve"] >= table["none"]["median_post_solve"] + HELPS_BY]
+    helpers = sorted((label for label in STAGE_1 if label not in ("none", best)
+                      and not set(STAGE_1[label]) & set(STAGE_1[best])  # changes other settings than the pick's
+                      and table[label]["median_post_solve"] >= table["none"]["median_post_solve"] + HELPS_BY),
+                     key=lambda label: -table[label]["median_post_solve"])
     grid = {f"{best} + {label}": {**STAGE_1[best], **STAGE_1[label]} for label in helpers}
-    if len(helpers) > 1:
-        grid[f"{best} + all that helped"] = {k: v for label in [best, *helpers] for k, v in STAGE_1[label].items()}
+    together = dict(STAGE_1[best])
+    for label in helpers:  # best first; a helper that sets a setting already set is left out
+        if not set(STAGE_1[label]) & set(together):
+            together.update(STAGE_1[label])
+    if len(together) > len(STAGE_1[best]) + 1 or len(helpers) > 1 and together not in grid.values():
+        grid[f"{best} + all that helped"] = together
     return grid
 
 
@@ -102,13 +112,45 @@ def tasks() -> list[Task]:
     return jobs(STAGE_1)
 
 
+def tables_of(runs: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """replay kind -> candidate label -> `summary`, over `runs` (labels in order of first appearance)."""
+    labels = list(dict.fromkeys(run["label"] for run in runs))
+    return {replay: {label: summary([r for r in runs if r["label"] == label and r["replay"] == replay])
+                     for label in labels if any(r["label"] == label and r["replay"] == replay for r in runs)}
+            for replay in REPLAYS}
+
+
 def write(results: list[Any], workers: int, start: float) -> None:
-    """Write the file from stage 1's results, with each replay kind's table and pick."""
-    tables = {replay: {label: summary([r for r in results if r["label"] == label and r["replay"] == replay])
-                       for label in STAGE_1} for replay in REPLAYS}
+    """Write stage 1's file from its results, with each replay kind's table and pick."""
+    tables = tables_of(results)
     write_runs(OUTPUT.name, results, SEEDS, workers, start, stage=1, base=BASE, grid=STAGE_1, tables=tables,
                picks={replay: pick(tables[replay]) for replay in REPLAYS})
 
 
+def stage_1_runs() -> list[dict[str, Any]]:
+    """Stage 1's runs, from its file (stage 2 starts only once stage 1 is complete)."""
+    if not OUTPUT.exists():
+        raise SystemExit(f"stage 2 needs stage 1's file {OUTPUT.name}: run stage 1 to the end first")
+    return json.loads(OUTPUT.read_text())["runs"]
+
+
+def tasks_2() -> list[Task]:
+    """Stage 2's runs: rule 3 for each replay kind."""
+    runs = stage_1_runs()
+    return [task for replay in REPLAYS for task in jobs(stage_2(runs, replay), (replay,))]
+
+
+def write_2(results: list[Any], workers: int, start: float) -> None:
+    """Write stage 2's file: its runs, and the tables and picks over stages 1 and 2 together."""
+    tables = tables_of(stage_1_runs() + results)
+    grids = {replay: stage_2(stage_1_runs(), replay) for replay in REPLAYS}
+    write_runs(OUTPUT_2.name, results, SEEDS, workers, start, stage=2, base=BASE, grids=grids, tables=tables,
+               picks={replay: pick(tables[replay]) for replay in REPLAYS})
+
+
 if __name__ == "__main__":
-    make([(tasks, write)], __doc__.splitlines()[0])
+    second = "--stage" in sys.argv and sys.argv[sys.argv.index("--stage") + 1:][:1] == ["2"]
+    if "--stage" in sys.argv:  # make() reads only --workers
+        at = sys.argv.index("--stage")
+        del sys.argv[at:at + 2]
+    make([(tasks_2, write_2) if second else (tasks, write)], __doc__.splitlines()[0])
