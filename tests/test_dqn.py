@@ -129,17 +129,23 @@ def test_same_seed_same_network_and_global_rng_untouched() -> None:
 
 
 # ----- update step --------------------------------------------------------------------------------
+def double_dqn_errors_by_hand(agent: DQNAgent, batch: types.SimpleNamespace) -> np.ndarray:
+    """The batch's TD errors Y - Q(s, a) before any update, float64 (B,), from the target functions themselves."""
+    with torch.no_grad():
+        next_obs = torch.from_numpy(batch.next_obs)
+        y = double_dqn_target(torch.from_numpy(batch.rewards), torch.from_numpy(batch.terminated),
+                              agent.online_net(next_obs), agent.target_net(next_obs), agent.config.gamma)
+        q = agent.online_net(torch.from_numpy(batch.obs))[torch.arange(len(batch.obs)),
+                                                          torch.from_numpy(batch.actions)]
+    return (y - q).numpy().astype(np.float64)
+
+
 def test_loss_is_mean_of_weights_times_huber() -> None:
     rng = np.random.default_rng(0)
     agent = make_agent(double=True, huber_delta=1.0)
     batch = make_batch(rng, size=16)
     batch.rewards[:4] = 10.0  # push some TD errors onto the linear branch of the Huber loss
-    with torch.no_grad():
-        next_obs = torch.from_numpy(batch.next_obs)
-        y = double_dqn_target(torch.from_numpy(batch.rewards), torch.from_numpy(batch.terminated),
-                              agent.online_net(next_obs), agent.target_net(next_obs), agent.config.gamma)
-        q = agent.online_net(torch.from_numpy(batch.obs))[torch.arange(16), torch.from_numpy(batch.actions)]
-    delta = (y - q).numpy().astype(np.float64)
+    delta = double_dqn_errors_by_hand(agent, batch)
     huber = np.where(np.abs(delta) <= 1.0, 0.5 * delta**2, np.abs(delta) - 0.5)
     assert (np.abs(delta) > 1.0).any() and (np.abs(delta) <= 1.0).any()
     result = agent.update(batch)
@@ -412,12 +418,7 @@ def test_squared_loss_is_the_quadratic_branch_everywhere() -> None:
     agent = make_agent(huber_delta=None)
     batch = make_batch(rng, size=16)
     batch.rewards[:4] = 10.0                                     # errors far beyond any Huber threshold
-    with torch.no_grad():
-        next_obs = torch.from_numpy(batch.next_obs)
-        y = double_dqn_target(torch.from_numpy(batch.rewards), torch.from_numpy(batch.terminated),
-                              agent.online_net(next_obs), agent.target_net(next_obs), agent.config.gamma)
-        q = agent.online_net(torch.from_numpy(batch.obs))[torch.arange(16), torch.from_numpy(batch.actions)]
-    delta = (y - q).numpy().astype(np.float64)
+    delta = double_dqn_errors_by_hand(agent, batch)
     assert (np.abs(delta) > 5).any()
     assert agent.update(batch).loss == pytest.approx(np.mean(batch.weights * 0.5 * delta**2), rel=1e-5)
 
