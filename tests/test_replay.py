@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import pickle
 import warnings
 
@@ -724,3 +725,157 @@ def test_bad_steps_are_refused_naming_them_and_change_nothing(cls: type, bad: ob
     with pytest.raises(ValueError, match="^steps must "):
         buffer.add_batch(*(np.array([column]) for column in transition(7)), steps=np.array([bad]))
     assert_same(before, snapshot(buffer))
+
+
+# ---- faster, same results: the buffers against a frozen copy of the algorithm of commit 7a943eb ------------
+class FrozenBuffer:
+    """What both buffers computed at commit 7a943eb (before the replay step was made faster, issue 18), frozen
+    here: the sum tree's numerics copied statement for statement (fanout 32, root width 2048), the smallest
+    priority as the minimum of the stored ones (a minimum is exact, whatever tree computes it), no checks.
+    A result of the buffers that differs from it in a single bit would change the sweeps made with them."""
+
+    def __init__(self, capacity: int, obs_shape: tuple[int, ...], alpha: float | None, priority_eps: float = 1e-6):
+        self.capacity, self.alpha, self.priority_eps = capacity, alpha, priority_eps  # alpha None: uniform
+        self.data = [np.zeros((capacity, *obs_shape), np.float32), np.zeros(capacity, np.int64),
+                     np.zeros(capacity, np.float32), np.zeros((capacity, *obs_shape), np.float32),
+                     np.zeros(capacity, np.float32), np.ones(capacity, np.uint8)]
+        self.cursor, self.size, self.max_priority = 0, 0, 1.0
+        sizes = [capacity]
+        while sizes[-1] > 2048:
+            sizes[-1] = -(-sizes[-1] // 32) * 32
+            sizes.append(sizes[-1] // 32)
+        self.levels = [np.zeros(size) for size in sizes]
+        self.rows = [level.reshape(-1, 32) for level in self.levels[:-1]]
+        self.prefix = np.zeros(self.levels[-1].size + 1)
+
+    def tree_update(self, indices: object, values: object) -> None:  # SumTree.update(check=False)
+        idx = np.asarray(indices, dtype=np.int64).ravel()
+        val = np.broadcast_to(np.asarray(values, dtype=np.float64), np.shape(indices)).ravel()
+        leaves = self.levels[0]
+        leaves[idx] = val
+        if not (leaves.take(idx) == val).all():
+            last = idx.size - 1 - np.unique(idx[::-1], return_index=True)[1]
+            leaves[idx[last]] = val[last]
+        node = idx
+        for rows, parents in zip(self.rows, self.levels[1:]):
+            node = node // 32
+            parents[node] = np.add.reduce(rows.take(node, axis=0), axis=1)
+        np.add.accumulate(self.levels[-1], out=self.prefix[1:])
+
+    @property
+    def min_priority(self) -> float:  # slots 0 .. size-1 hold transitions, each with its priority
+        return float(self.levels[0][: self.size].min()) if self.size else math.inf
+
+    def find(self, u: np.ndarray) -> np.ndarray:  # SumTree._find
+        total = float(self.prefix[-1])
+        np.minimum(u, math.nextafter(total, 0.0), out=u)
+        node = self.prefix[1:].searchsorted(u, side="right")
+        u -= self.prefix[node]
+        running = np.zeros((u.size, 33))
+        passes, row_total = running[:, 1:], running[:, -1]
+        row_starts = np.arange(0, u.size * 33, 33)
+        for rows in reversed(self.rows):
+            np.add.accumulate(rows.take(node, axis=0), axis=1, out=passes)
+            np.minimum(u, np.nextafter(row_total, 0.0), out=u)
+            j = (passes > u[:, None]).argmax(axis=1)
+            u -= running.take(row_starts + j)
+            node = node * 32 + j
+        return node
+
+    def add_batch(self, columns: list) -> None:
+        n = len(columns[1])
+        first = max(n - self.capacity, 0)
+        slots = (self.cursor + np.arange(first, n)) % self.capacity
+        for array, column in zip(self.data, columns):
+            array[slots] = np.asarray(column, dtype=array.dtype)[first:]
+        self.cursor, self.size = (self.cursor + n) % self.capacity, min(self.size + n, self.capacity)
+        if self.alpha is not None:
+            self.tree_update(slots, self.max_priority)
+
+    def add(self, row: tuple) -> None:
+        for array, value in zip(self.data, row):
+            array[self.cursor] = value
+        if self.alpha is not None:
+            self.tree_update(self.cursor, self.max_priority)
+        self.cursor, self.size = (self.cursor + 1) % self.capacity, min(self.size + 1, self.capacity)
+
+    def sample(self, batch_size: int, beta: float, rng: np.random.Generator) -> tuple:
+        if self.alpha is None:
+            indices = rng.integers(0, self.size, size=batch_size, dtype=np.int64)
+            weights = np.ones(batch_size, np.float32)
+        else:
+            values = rng.random(batch_size)
+            values += np.arange(batch_size)
+            values *= float(self.prefix[-1]) / batch_size
+            indices = self.find(values)
+            weights = (self.min_priority / self.levels[0][: self.capacity].take(indices)) ** beta
+            weights = np.maximum(weights, np.finfo(np.float32).tiny).astype(np.float32)
+        d = [array.take(indices, axis=0) for array in self.data]
+        return d[0], d[1], d[2], d[3], d[4], weights, indices, d[5]
+
+    def update_priorities(self, indices: object, td_errors: object) -> None:
+        if self.alpha is None:
+            return
+        indices = np.asarray(indices).astype(np.int64)
+        priorities = (np.abs(np.asarray(td_errors).astype(np.float64)) + self.priority_eps) ** self.alpha
+        self.tree_update(indices, priorities)
+        if indices.size:
+            self.max_priority = max(self.max_priority, float(self.levels[0][: self.capacity].take(indices).max()))
+
+
+def assert_identical(buffer: ReplayBuffer, frozen: FrozenBuffer) -> None:
+    """Every priority, the total, the smallest and the largest: equal to the last bit (and the length)."""
+    assert len(buffer) == frozen.size
+    if isinstance(buffer, PrioritizedReplayBuffer) and frozen.size:
+        np.testing.assert_array_equal(buffer.priorities(np.arange(frozen.size)), frozen.levels[0][: frozen.size])
+        assert buffer.total_priority == float(frozen.prefix[-1])
+        assert buffer.min_priority == frozen.min_priority and buffer.max_priority == frozen.max_priority
+
+
+def random_td_errors(rng: np.random.Generator, shape: tuple[int, ...]) -> object:
+    """TD errors as the buffer may get them: float32 (the agent's), float64, ints, a list; spread over decades."""
+    errors = rng.standard_normal(shape) * 10.0 ** rng.integers(-8, 4, shape)
+    return [errors.astype(np.float32), errors, np.rint(errors).astype(np.int64), errors.tolist()][rng.integers(4)]
+
+
+@pytest.mark.parametrize("capacity", [1, 5, 300, 70_000])  # 70,000 slots: three levels below the root
+@pytest.mark.parametrize("alpha", [None, 0.0, 0.5, 0.6, 1.0])  # None: the uniform buffer
+def test_results_equal_the_frozen_algorithm_bit_for_bit(capacity: int, alpha: float | None) -> None:
+    ops, draws = np.random.default_rng(capacity), np.random.default_rng(capacity + 1)
+    buffer = ReplayBuffer(capacity, OBS_SHAPE) if alpha is None else PrioritizedReplayBuffer(capacity, OBS_SHAPE, alpha)
+    frozen, twin = FrozenBuffer(capacity, OBS_SHAPE, alpha), np.random.default_rng(capacity + 1)  # twin: draws' copy
+    for _ in range(300):
+        op = ops.integers(6) if len(buffer) else 0
+        if op == 0:  # a batch of new transitions, sometimes more than the capacity
+            n = int(ops.integers(1, 2 * capacity + 2)) if ops.random() < 0.05 or not len(buffer) else int(ops.integers(1, 9))
+            columns = [ops.standard_normal((n, *OBS_SHAPE)).astype(np.float32), ops.integers(0, 3, n), ops.standard_normal(n),
+                       ops.standard_normal((n, *OBS_SHAPE)).astype(np.float32), ops.random(n) < 0.1, ops.integers(1, 4, n)]
+            buffer.add_batch(*columns)
+            frozen.add_batch(columns)
+        elif op == 1:  # one new transition
+            row = (ops.standard_normal(OBS_SHAPE).astype(np.float32), int(ops.integers(3)), float(ops.standard_normal()),
+                   ops.standard_normal(OBS_SHAPE).astype(np.float32), bool(ops.random() < 0.1), int(ops.integers(1, 4)))
+            buffer.add(*row)
+            frozen.add(row)
+        elif op in (2, 3):  # a training step: sample, then update the sampled slots
+            batch_size = min(64, len(buffer)) if op == 2 else int(ops.integers(1, min(len(buffer), 500) + 1))
+            beta = float(ops.choice([0.0, 0.4, 0.5, 1.0, ops.random()]))  # 0.5 and 1.0: NumPy's own paths for **
+            batch, expected = buffer.sample(batch_size, beta, draws), frozen.sample(batch_size, beta, twin)
+            for got, want in zip(batch, expected):
+                assert got.dtype == want.dtype
+                np.testing.assert_array_equal(got, want)
+            errors = random_td_errors(ops, batch.indices.shape)
+            buffer.update_priorities(batch.indices, errors)
+            frozen.update_priorities(batch.indices, errors)
+        elif op == 4:  # slots repeated within one update, in any shape; or no slot at all
+            shape = [(0,), (7,), (2, 3)][ops.integers(3)]
+            slots = ops.integers(0, min(len(buffer), 3), shape)
+            errors = random_td_errors(ops, shape)
+            buffer.update_priorities(slots, errors)
+            frozen.update_priorities(slots, errors)
+        else:  # a large error now and then raises the largest priority
+            slot = int(ops.integers(len(buffer)))
+            errors = [float(10.0 ** ops.integers(0, 6))]
+            buffer.update_priorities([slot], errors)
+            frozen.update_priorities([slot], errors)
+        assert_identical(buffer, frozen)
