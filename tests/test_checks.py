@@ -38,6 +38,31 @@ def test_check_real_bounds_and_open_ends() -> None:
         check_real("p", 1.0, 0, 1, high_open=True)
 
 
+def test_check_real_decides_for_a_float_as_for_any_other_real() -> None:
+    # A Python float takes a shortcut past the test for numbers.Real; every other value takes the test.
+    class Half(float):
+        pass
+
+    for value in (0.5, np.float64(0.5), np.float32(0.5), Half(0.5), 1, np.int8(0)):
+        out = check_real("x", value, 0, 1)
+        assert out == float(value) and type(out) is float
+    for bad in (-0.5, math.nan, -math.inf, np.float64(math.inf), Half(2.0), np.bool_(True), False):
+        with pytest.raises(ValueError, match=r"^x must be a finite number in \[0, 1\], got "):
+            check_real("x", bad, 0, 1)
+
+
+def test_check_array_compares_whole_shapes_first_and_the_rest_as_before() -> None:
+    # A shape equal to the one asked for is settled by one tuple comparison; None, a 0-d value to broadcast,
+    # and every wrong shape take the element-wise comparison, as before.
+    assert check_array("x", np.ones((2, 3)), (2, np.int64(3))).shape == (2, 3)
+    assert check_array("x", np.ones((2, 3)), (None, 3)).shape == (2, 3)
+    assert check_array("x", 1.5, (2, 3)).tolist() == [[1.5] * 3] * 2
+    for given, shape in ((np.ones(6), (2, 3)), (np.ones((3, 2)), (2, 3)), (np.ones((2, 3, 1)), (2, 3)),
+                         (np.ones((2, 4)), (None, 3)), (np.ones(()), (None, 3))):
+        with pytest.raises(ValueError, match=r"^x must have shape \("):
+            check_array("x", given, shape)
+
+
 def test_long_values_are_quoted_short() -> None:
     with pytest.raises(ValueError) as info:
         check_real("x", "y" * 1000)
