@@ -62,8 +62,10 @@ def update(self: _WideTree, indices: ArrayLike, values: ArrayLike, check: bool =
     if check:
         indices = check_indices("indices", indices, self.capacity)
         values = check_array(self.value_name, values, indices.shape, low=0.0, high=self.max_value)
-    idx = np.asarray(indices, dtype=np.int64).ravel()
-    val = np.broadcast_to(np.asarray(values, dtype=np.float64), np.shape(indices)).ravel()
+    idx, val = np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=np.float64)
+    if val.shape != idx.shape:  # one value for all slots
+        val = np.broadcast_to(val, idx.shape)
+    idx, val = idx.ravel(), val.ravel()
     leaves = self._levels[0]
     leaves[idx] = val
     if not (leaves.take(idx) == val).all():  # NumPy does not promise which repeat wins: the last one

@@ -200,6 +200,21 @@ def test_one_priority_is_broadcast_to_many_indices() -> None:
     assert t.leaves.tolist() == [1.5, 0.0, 1.5, 1.5]
 
 
+@pytest.mark.parametrize("check", [True, False])
+@pytest.mark.parametrize("cls", [SumTree, MinTree])
+def test_one_value_for_all_equals_the_value_repeated_in_any_shape(cls: type, check: bool) -> None:
+    # update broadcasts only a value whose shape differs from the indices': both ways must store the same
+    rng = np.random.default_rng(4)
+    one, many = cls(5_000), cls(5_000)
+    for shape in [(), (1,), (7,), (3, 4)]:
+        slots, value = rng.integers(0, 5_000, shape), float(rng.random())
+        one.update(slots, value, check=check)
+        many.update(slots, np.full(shape, value), check=check)
+        one.update(slots, np.float64(value) * 2, check=check)
+        many.update(slots.tolist() if shape else int(slots), np.full(shape, value * 2).tolist(), check=check)
+        assert all(np.array_equal(x, y) for x, y in zip(one.levels(), many.levels()))
+
+
 def test_empty_update_changes_nothing(tree: SumTree) -> None:
     tree.update([], [])
     assert tree.leaves.tolist() == [1.0, 2.0, 3.0, 0.0, 0.0] and tree.total == 6.0
