@@ -189,10 +189,12 @@ def _draw(self: PrioritizedReplayBuffer, batch_size: int, beta: float, rng: np.r
 @patch
 def _set_priorities(self: PrioritizedReplayBuffer, indices: np.ndarray, td_errors: np.ndarray) -> None:
     priorities = (np.abs(td_errors) + self.priority_eps) ** self.alpha  # PER (1)
+    largest = priorities.max(initial=0.0)  # one pass answers both questions below
     bound = self._sum_tree.max_value  # float64's max / (2 * capacity): more, and the total could be inf
-    check_where("td_errors", td_errors, priorities <= bound,
-                f"give priorities (|td_error| + priority_eps) ** alpha <= {bound:g} (float64's max / (2 * capacity))")
+    if largest > bound:
+        check_where("td_errors", td_errors, priorities <= bound,
+                    f"give priorities (|td_error| + priority_eps) ** alpha <= {bound:g} (float64's max / (2 * capacity))")
     self._sum_tree.update(indices, priorities, check=False)  # update_priorities has checked its arguments
     self._min_tree.update(indices, priorities, check=False)
-    if indices.size:  # what is now stored: a repeated slot counts with its last error only
+    if largest > self._max_priority:  # what is now stored: a repeated slot counts with its last error only
         self._max_priority = max(self._max_priority, float(self._sum_tree.leaves.take(indices).max()))
