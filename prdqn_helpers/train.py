@@ -2,7 +2,7 @@
 
 # %% auto #0
 __all__ = ['REPLAY_KINDS', 'TrainConfig', 'make_eval_env', 'evaluate', 'derive_seeds', 'exploration_rate', 'make_buffer',
-           'TrainHistory', 'TrainResult', 'learn', 'final_check', 'show_progress', 'MultiStepWindow', 'train',
+           'TrainHistory', 'TrainResult', 'learn', 'final_check', 'Bookkeeping', 'MultiStepWindow', 'train',
            'summarize']
 
 # %% ../notebooks/04_cartpole_training.ipynb #c003
@@ -11,11 +11,12 @@ import sys
 import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 import gymnasium as gym
 import numpy as np
 import torch
+from fastcore.basics import patch
 from tqdm import tqdm
 
 from .checks import check_choice, check_int, check_real
@@ -50,14 +51,6 @@ class TrainConfig(AgentConfig):
     full_budget: bool = False  # keep training after the first confirmed pass, to the end of the budget
     final_eval_episodes: int = 100  # greedy episodes from fresh start states that confirm a pass
     torch_threads: int = 1  # torch threads during the run (tiny networks only lose from more)
-    # The original notebook's choices, all off by default (notebook 05 runs it and repairs it choice by choice).
-    fixed_epsilon: float | None = None  # explore with this constant epsilon instead (the original: 0.5)
-    is_weight_on_both_sides: bool = False  # weight each squared error by w**2 (the original's w Q - w Y)
-    reward_rewrite: bool = False  # learner sees reward -1 on termination, 0.01 otherwise (with gamma 0.9)
-    priority_clip: bool = False  # priorities from min(|TD error| + 0.1, 1)
-    train_episode_cap: int | None = None  # cut training episodes at this many steps (the original: 300)
-    truncation_as_failure: bool = False  # store a time-limit cut as a termination (the original's `done`)
-    target_copy_every_episodes: int | None = None  # also copy the target net every K episodes (the original: 100)
     # Options the stability sweep measures (results/make_remedies_sweep.py), off by default.
     n_step: int = 1  # multi-step returns: each stored transition sums up to n rewards (section 4, MultiStepWindow)
     reward_scale: float = 1.0  # the learner sees reward * reward_scale
@@ -71,11 +64,6 @@ class TrainConfig(AgentConfig):
         check_int("warmup_steps", self.warmup_steps, 0)
         for name in ("eps_start", "eps_end", "beta0"):
             check_real(name, getattr(self, name), 0.0, 1.0)
-        if self.fixed_epsilon is not None:
-            check_real("fixed_epsilon", self.fixed_epsilon, 0.0, 1.0)
-        for name in ("train_episode_cap", "target_copy_every_episodes"):
-            if getattr(self, name) is not None:
-                check_int(name, getattr(self, name), 1)
         check_real("alpha", self.alpha, 0.0, 1.0)
         check_real("priority_eps", self.priority_eps, 0.0, low_open=True)
         check_real("solve_threshold", self.solve_threshold)
@@ -115,9 +103,7 @@ def derive_seeds(seed: int) -> tuple[int, int, int]:
 
 # %% ../notebooks/04_cartpole_training.ipynb #c034
 def exploration_rate(config: TrainConfig, step: int) -> float:
-    """Epsilon at env step `step`: equation (1), or the constant `fixed_epsilon` if one is set (notebook 05)."""
-    if config.fixed_epsilon is not None:
-        return config.fixed_epsilon
+    """Epsilon at env step `step`: equation (1)."""
     return linear_schedule(config.eps_start, config.eps_end, config.eps_decay_steps, step)
 
 
@@ -166,16 +152,11 @@ def learn(agent: DQNAgent, buffer: ReplayBuffer, config: TrainConfig, step: int,
     Raises FloatingPointError if the loss or a TD error is not finite (the network diverged)."""
     beta = linear_schedule(config.beta0, 1.0, config.beta_anneal_steps, step)  # PER: equation (2)
     batch = buffer.sample(config.batch_size, beta, rng)
-    if config.is_weight_on_both_sides:  # the original's (w Q - w Y)^2 = w^2 (Q - Y)^2
-        batch = batch._replace(weights=batch.weights ** 2)
     result = agent.update(batch)
     if not (np.isfinite(result.loss) and np.isfinite(result.td_errors).all()):  # diverged: stop and say so
         raise FloatingPointError(f"non-finite {'loss' if not np.isfinite(result.loss) else 'TD errors'} "
                                  f"at env step {step:,} (learning rate {config.lr:g})")
-    td_errors = result.td_errors
-    if config.priority_clip:  # the original's saturating priorities
-        td_errors = np.minimum(td_errors + 0.1, 1.0)
-    buffer.update_priorities(batch.indices, td_errors)  # PER: equation (4); uniform replay ignores it
+    buffer.update_priorities(batch.indices, result.td_errors)  # PER: equation (4); uniform replay ignores it
     return result.loss
 
 # %% ../notebooks/04_cartpole_training.ipynb #c034d
@@ -189,12 +170,93 @@ def final_check(agent: DQNAgent, final_env: gym.vector.VectorEnv, final_seed: in
         history.solved, history.env_steps_to_solve = True, step
     return history.solved
 
+# %% ../notebooks/04_cartpole_training.ipynb #c034f
+class Bookkeeping:
+    """A run's engineering, kept out of the loop. Inside its `with` block torch uses `config.torch_threads` threads,
+    `steps` counts env steps and moves the progress bar; the training returns, the losses (a mean per evaluation
+    window) and the evaluations go to `history`. On leaving, Ctrl-C (KeyboardInterrupt) or a diverged network
+    (FloatingPointError) end the run with what it has and say so in `history.stop_reason` (other errors go on);
+    the bar and the environments are closed, the thread count restored, the clock read."""
 
-def show_progress(bar: tqdm, history: TrainHistory, step: int, epsilon: float) -> None:
-    """Move the progress bar to `step`: recent training return, epsilon, last evaluation."""
-    bar.set_postfix_str(f"return {np.mean(history.episode_returns[-10:] or [0]):.0f}  eps {epsilon:.2f}  "
-                        f"eval {(history.eval_means or [0])[-1]:.0f}", refresh=False)
-    bar.update(step - bar.n)
+    def __init__(self, config: TrainConfig, history: TrainHistory, progress: bool) -> None:
+        self.config, self.history, self.step, self.envs = config, history, 0, []
+        self.start, self.start_cpu = time.perf_counter(), time.process_time()
+        self.episode_return, self.loss_sum, self.loss_count = 0.0, 0.0, 0  # the running episode and loss window
+        self.bar = tqdm(total=config.total_env_steps, unit="step", disable=not progress, file=sys.stderr,
+                        mininterval=0.5, dynamic_ncols=True)
+
+    def __enter__(self) -> "Bookkeeping":
+        self.threads_before = torch.get_num_threads()
+        torch.set_num_threads(self.config.torch_threads)
+        return self
+
+    def closing(self, env: Any) -> Any:
+        """`env`, to be closed when the run ends."""
+        self.envs.append(env)
+        return env
+
+    def steps(self, exploration: Callable[[TrainConfig, int], float]) -> Iterator[tuple[int, float]]:
+        """Env steps 1, 2, ... to the budget, each with its epsilon `exploration(config, step - 1)`."""
+        for self.step in range(1, self.config.total_env_steps + 1):
+            epsilon = exploration(self.config, self.step - 1)
+            yield self.step, epsilon
+            if self.step % 250 == 0:  # the bar: recent training return, epsilon, last evaluation
+                self.bar.set_postfix_str(f"return {np.mean(self.history.episode_returns[-10:] or [0]):.0f}  "
+                                         f"eps {epsilon:.2f}  eval {(self.history.eval_means or [0])[-1]:.0f}",
+                                         refresh=False)
+                self.bar.update(self.step - self.bar.n)
+
+# %% ../notebooks/04_cartpole_training.ipynb #c034e
+@patch
+def add_reward(self: Bookkeeping, reward: float, episode_over: bool) -> None:
+    """Add a training reward to the running episode's return; record the episode when it is over."""
+    self.episode_return += float(reward)
+    if episode_over:
+        self.history.episode_end_steps.append(self.step)
+        self.history.episode_returns.append(self.episode_return)
+        self.episode_return = 0.0
+
+
+@patch
+def add_loss(self: Bookkeeping, loss: float) -> None:
+    self.loss_sum, self.loss_count = self.loss_sum + loss, self.loss_count + 1
+
+
+@patch
+def add_evaluation(self: Bookkeeping, mean: float) -> float:
+    """Record an evaluation's mean at this step, closing the loss window first; return the mean."""
+    self.close_loss_window()
+    self.history.eval_steps.append(self.step)
+    self.history.eval_means.append(mean)
+    return mean
+
+
+@patch
+def close_loss_window(self: Bookkeeping) -> None:
+    if self.loss_count:
+        self.history.loss_steps.append(self.step)
+        self.history.losses.append(self.loss_sum / self.loss_count)
+        self.loss_sum, self.loss_count = 0.0, 0
+
+
+@patch
+def __exit__(self: Bookkeeping, kind: type | None, error: BaseException | None, traceback: Any) -> bool:
+    """End the run's record; swallow (return True for) Ctrl-C and divergence, which end a run, not the program."""
+    stopped = kind is not None and issubclass(kind, (KeyboardInterrupt, FloatingPointError))
+    if stopped:
+        interrupted = issubclass(kind, KeyboardInterrupt)  # else from learn: the network diverged
+        self.history.interrupted = interrupted
+        self.history.stop_reason = "interrupted" if interrupted else f"diverged: {error}"
+    self.bar.update(self.step - self.bar.n)
+    self.bar.close()
+    for env in self.envs:
+        env.close()
+    torch.set_num_threads(self.threads_before)
+    self.close_loss_window()  # the last, partial window (a budget not a multiple of eval_every, or a stop)
+    self.history.env_steps = self.step
+    self.history.wall_seconds = time.perf_counter() - self.start
+    self.history.cpu_seconds = time.process_time() - self.start_cpu
+    return stopped
 
 # %% ../notebooks/04_cartpole_training.ipynb #c034x
 class MultiStepWindow:
@@ -221,67 +283,49 @@ class MultiStepWindow:
         return obs, action, discounted, next_obs, terminated, steps
 
 # %% ../notebooks/04_cartpole_training.ipynb #c034c
-def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "prioritized",
-          progress: bool = True, on_eval: Callable[[int, DQNAgent, ReplayBuffer], None] | None = None) -> TrainResult:
+def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "prioritized", progress: bool = True,
+          on_eval: Callable[[int, DQNAgent, ReplayBuffer], None] | None = None, *,
+          make_env: Callable[[str], gym.Env] = gym.make,
+          buffer_factory: Callable[[TrainConfig, str, tuple[int, ...]], ReplayBuffer] | None = None,
+          exploration: Callable[[TrainConfig, int], float] = exploration_rate,
+          on_episode_end: Callable[[DQNAgent, int], None] | None = None) -> TrainResult:
     """Train a Double DQN agent with prioritized or uniform replay; `seed` seeds everything once (the caller's global
-    generators are left alone). `on_eval(step, agent, buffer)` runs after each evaluation. Ctrl-C ends the run with
-    what it has (`history.interrupted`), a diverged network ends it too; `history.stop_reason` says why it ended.
-    Torch's thread count is always restored. ValueError for a bad config, seed, replay kind, or non-discrete actions."""
-    start, start_cpu = time.perf_counter(), time.process_time()
+    generators are left alone). `on_eval(step, agent, buffer)` runs after each evaluation. A variant comes in as
+    `make_env(env_id)` (the training environment), `buffer_factory(config, replay, obs_shape)` (None: `make_buffer`),
+    `exploration(config, step)` (epsilon) and `on_episode_end(agent, episodes_so_far)`. Ctrl-C and divergence end
+    the run with what it has (`Bookkeeping`). ValueError for a bad config, seed, replay kind, or non-discrete actions."""
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
     check_choice("replay", replay, REPLAY_KINDS)
     env_seed, eval_seed, final_seed = derive_seeds(seed)
-    history, agent, solved_state, envs, step = TrainHistory(seed=int(seed), replay=replay), None, None, [], 0
-    loss_sum, loss_count = 0.0, 0  # the current eval_every window's training losses
-    threads_before = torch.get_num_threads()
-    bar = tqdm(total=config.total_env_steps, unit="step", disable=not progress, file=sys.stderr,
-               mininterval=0.5, dynamic_ncols=True)
-
-    try:
+    history, agent, solved_state = TrainHistory(seed=int(seed), replay=replay), None, None
+    with Bookkeeping(config, history, progress) as run:
         rng = np.random.default_rng(seed)  # drives exploration and sampling
-        torch.set_num_threads(config.torch_threads)
-        envs.append(env := gym.make(config.env_id, max_episode_steps=config.train_episode_cap))
+        env = run.closing(make_env(config.env_id))
         if not isinstance(env.action_space, gym.spaces.Discrete):
             raise ValueError(f"env_id must name an environment with discrete actions, got {config.env_id!r}")
-        envs.append(eval_env := make_eval_env(config.env_id, config.eval_episodes))
-        envs.append(final_env := make_eval_env(config.env_id, config.final_eval_episodes))
+        eval_env = run.closing(make_eval_env(config.env_id, config.eval_episodes))
+        final_env = run.closing(make_eval_env(config.env_id, config.final_eval_episodes))
         agent = DQNAgent(int(np.prod(env.observation_space.shape)), int(env.action_space.n), config, seed=seed)
-        buffer = make_buffer(config, replay, env.observation_space.shape)
+        buffer = (buffer_factory or make_buffer)(config, replay, env.observation_space.shape)
         window = MultiStepWindow(config.n_step, config.gamma)
         obs, _ = env.reset(seed=env_seed)
-        episode_return = 0.0
-        for step in range(1, config.total_env_steps + 1):
-            epsilon = exploration_rate(config, step - 1)
-            action = agent.act(obs, epsilon, rng)
-            next_obs, reward, terminated, truncated, _ = env.step(action)
-            episode_return += float(reward)
-            failed = terminated or (config.truncation_as_failure and truncated)  # the original: any end fails
-            if config.reward_rewrite:  # the original's reward (notebook 05), seen by the learner only
-                reward = -1.0 if failed else 0.01
-            for stored in window.push(obs, action, reward * config.reward_scale, next_obs, failed,
-                                      terminated or truncated):  # n_step 1: this step's transition, as it came
-                buffer.add(*stored)  # truncation is not termination (by default)
+        for step, epsilon in run.steps(exploration):
+            action = agent.act(obs, epsilon, rng)                                          # 1. act
+            next_obs, reward, terminated, truncated, _ = env.step(action)                  # 2. step and store
+            for transition in window.push(obs, action, reward * config.reward_scale, next_obs, terminated,
+                                          terminated or truncated):  # n_step 1: this step's transition, as it came
+                buffer.add(*transition)  # truncation is not termination
+            run.add_reward(reward, episode_over=terminated or truncated)
             obs = next_obs
             if terminated or truncated:
-                history.episode_end_steps.append(step)
-                history.episode_returns.append(episode_return)
-                episode_return = 0.0
                 obs, _ = env.reset()
-                copy_every = config.target_copy_every_episodes  # the original's hard copy every K episodes
-                if copy_every is not None and len(history.episode_returns) % copy_every == 0:
-                    agent.sync_target()
-            if step > config.warmup_steps and len(buffer) >= config.batch_size:
-                loss_sum += learn(agent, buffer, config, step, rng)
-                loss_count += 1
-            if step % config.eval_every == 0:
-                if loss_count:
-                    history.loss_steps.append(step)
-                    history.losses.append(loss_sum / loss_count)
-                    loss_sum, loss_count = 0.0, 0
-                mean = float(evaluate(agent, eval_env, eval_seed + len(history.eval_steps)).mean())
-                history.eval_steps.append(step)
-                history.eval_means.append(mean)
+                if on_episode_end is not None:
+                    on_episode_end(agent, len(history.episode_returns))
+            if step > config.warmup_steps and len(buffer) >= config.batch_size:          # 3. learn
+                run.add_loss(learn(agent, buffer, config, step, rng))
+            if step % config.eval_every == 0:                                              # 4. evaluate
+                mean = run.add_evaluation(float(evaluate(agent, eval_env, eval_seed + len(history.eval_steps)).mean()))
                 if on_eval is not None:
                     on_eval(step, agent, buffer)
                 if (mean >= config.solve_threshold and not history.solved
@@ -290,28 +334,10 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
                     history.stop_reason = "solved"
                     if not config.full_budget:  # the first confirmed pass ends the run, unless full_budget
                         break
-            if step % 250 == 0:
-                show_progress(bar, history, step, epsilon)
         else:  # budget spent (unsolved, or full_budget): measure the last weights (this cannot solve a run)
             history.stop_reason = "budget spent"
             if not history.final_checks or history.final_checks[-1][0] != step:
                 final_check(agent, final_env, final_seed, history, config, step, confirming=False)
-    except KeyboardInterrupt:
-        history.interrupted, history.stop_reason = True, "interrupted"
-    except FloatingPointError as error:  # from learn: the network diverged
-        history.stop_reason = f"diverged: {error}"
-    finally:
-        bar.update(step - bar.n)
-        bar.close()
-        for env in envs:
-            env.close()
-        torch.set_num_threads(threads_before)
-    if loss_count:  # the last, partial window (a budget not a multiple of eval_every, or a stop)
-        history.loss_steps.append(step)
-        history.losses.append(loss_sum / loss_count)
-    history.env_steps = step
-    history.wall_seconds = time.perf_counter() - start
-    history.cpu_seconds = time.process_time() - start_cpu
     return TrainResult(history, agent, solved_state)
 
 # %% ../notebooks/04_cartpole_training.ipynb #c047

@@ -16,14 +16,18 @@ What the old Gym API would have done (its `done` was true at the limit) is measu
 
 Every run: our protocol (greedy 10-episode evaluations every 500 steps on 500-step CartPole-v1, a 100-episode
 check), 50,000 env steps with `full_budget`, prioritized replay, seeds 200-202 (used nowhere else).
-The last rung is `TrainConfig()` itself, the series' defaults.
+The last rung is `TrainConfig()` itself, the series' defaults. The original's choices that `TrainConfig` does not
+have (its exploration, memory, loss, environment and target copies) are `original_choices.OriginalChoices`, passed to
+`train` as parameters: each run records them as `original_choices`, beside its `config`; `rungs` lists every
+rung's changes from the defaults, both kinds together.
 """
 
 import dataclasses
 from typing import Any
 
-from prdqn_helpers.parallel import Job, Task, run_job
+from prdqn_helpers.parallel import Task
 from prdqn_helpers.train import TrainConfig
+from original_choices import OriginalChoices, OriginalJob, run_original_job  # beside this script
 from provenance import make, write_runs  # results/provenance.py, beside this script
 
 SEEDS = (200, 201, 202)
@@ -34,7 +38,9 @@ ORIGINAL = {
     "is_weight_on_both_sides": True, "priority_clip": True, "beta_anneal_steps": 632,
     "target_sync_every": NEVER, "target_copy_every_episodes": 100, "train_episode_cap": 300,
 }
-DEFAULTS = {name: getattr(TrainConfig(), name) for name in ORIGINAL}
+CHOICES = OriginalChoices._fields  # the settings that are not TrainConfig's: they go to train_original
+DEFAULTS = {name: OriginalChoices._field_defaults[name] if name in CHOICES else getattr(TrainConfig(), name)
+            for name in ORIGINAL}
 REPAIRS = [  # (rung label, the fields it sets back to the defaults), applied cumulatively; seed README defect
     ("original", ()),
     (f"+ epsilon decays 1 -> {TrainConfig().eps_end} (defect 1)", ("fixed_epsilon",)),
@@ -67,12 +73,19 @@ def rungs() -> dict[str, dict]:
     return ladder
 
 
+def job(label: str, change: dict, seed: int) -> OriginalJob:
+    """The run of one rung and seed: `change`'s TrainConfig fields in its config, the rest in its choices."""
+    config = dataclasses.replace(TrainConfig(), full_budget=True,
+                                 **{name: value for name, value in change.items() if name not in CHOICES})
+    choices = OriginalChoices(**{name: value for name, value in change.items() if name in CHOICES})
+    return OriginalJob(config, seed, "prioritized", label, choices)
+
+
 def tasks() -> list[Task]:
-    """One `run_job` per rung (then side run) and seed."""
+    """One `run_original_job` per rung (then side run) and seed."""
     ladder = rungs()
     assert ladder[REPAIRS[-1][0]] == {} and all(DEFAULTS[name] != value for name, value in ORIGINAL.items())
-    return [(run_job, Job(dataclasses.replace(TrainConfig(), full_budget=True, **change), seed, "prioritized", label))
-            for label, change in ladder.items() for seed in SEEDS]
+    return [(run_original_job, job(label, change, seed)) for label, change in ladder.items() for seed in SEEDS]
 
 
 def write(results: list[Any], workers: int, start: float) -> None:

@@ -6,6 +6,7 @@ still write the run; a diverged run writes it and says so in one line (1); --ful
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import signal
@@ -20,7 +21,7 @@ import torch
 import prdqn_helpers.train as train_module
 from prdqn_helpers.checkpoints import load_checkpoint
 from prdqn_helpers.cli import PROG, StopOnSigterm, check_out, main, parse
-from prdqn_helpers.train import TrainConfig, TrainHistory
+from prdqn_helpers.train import TrainConfig, TrainHistory, train
 
 TINY = ["--hidden-sizes", "16", "--total-env-steps", "600", "--warmup-steps", "100", "--batch-size", "16",
         "--buffer-size", "1000", "--eval-every", "200", "--eval-episodes", "3", "--final-eval-episodes", "4"]
@@ -38,7 +39,7 @@ def test_defaults_are_train_config_defaults() -> None:
     (["--grad-clip-norm", "None"], {"grad_clip_norm": None}),
     (["--target-sync-every", "100"], {"target_sync_every": 100}),
     (["--full-budget", "True"], {"full_budget": True}),
-    (["--fixed-epsilon", "0.5", "--priority-clip", "True"], {"fixed_epsilon": 0.5, "priority_clip": True}),
+    (["--n-step", "3", "--reward-scale", "0.5"], {"n_step": 3, "reward_scale": 0.5}),
     (["--lr", "1e-3", "--total-env-steps", "2000", "--env-id", "Acrobot-v1"],
      {"lr": 1e-3, "total_env_steps": 2000, "env_id": "Acrobot-v1"}),
 ])
@@ -73,7 +74,8 @@ def test_overwrite_is_a_flag_like_progress() -> None:
     (["--seed", "0", "--out", "OUT", "--hidden-sizes", "64", "x"], "--hidden-sizes"),
     (["--seed", "0", "--out", "OUT", "--batch-size", "100000"], "--batch-size"),
     (["--seed", "0", "--out", "OUT", "--eval-every", "0"], "--eval-every"),
-    (["--seed", "0", "--out", "OUT", "--fixed-epsilon", "2"], "--fixed-epsilon"),
+    (["--seed", "0", "--out", "OUT", "--fixed-epsilon", "0.5"], "--fixed-epsilon"),   # the original's: not a flag
+    (["--seed", "0", "--out", "OUT", "--n-step", "0"], "--n-step"),
     (["--seed", "0", "--out", "OUT", "--learning-rate", "1"], "--learning-rate"),
     (["--seed", "0", "--out", "OUT", "--set", "lr=1"], "--set"),
     (["--seed", "0", "--out", "OUT", "--env-id", "NoSuchEnv-v0"], "NoSuchEnv-v0"),
@@ -213,7 +215,10 @@ def test_ctrl_c_in_set_up_or_training_writes_what_it_has(where, tmp_path, monkey
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(train_module, "make_buffer" if where == "set-up" else "evaluate", interrupt)
+    if where == "set-up":                               # the buffer: the last step of set-up
+        monkeypatch.setattr("prdqn_helpers.cli.train", functools.partial(train, buffer_factory=interrupt))
+    else:                                                # the first evaluation, scripted
+        monkeypatch.setattr(train_module, "evaluate", interrupt)
     out = tmp_path / "run"
     assert main(["--seed", "0", "--out", str(out), "--no-progress", *TINY]) == 130
     summary = json.loads((out / "summary.json").read_text())

@@ -10,6 +10,8 @@ import copy
 import dataclasses
 import json
 import random
+import sys
+from pathlib import Path
 
 import gymnasium
 import numpy as np
@@ -21,9 +23,13 @@ from prdqn_helpers.checkpoints import load_checkpoint, save_checkpoint
 from prdqn_helpers.dqn import AgentConfig, DQNAgent
 from prdqn_helpers.parallel import Job, run_job, train_many
 from prdqn_helpers.schedules import linear_schedule
+from prdqn_helpers.replay import Batch
 from prdqn_helpers.train import (
-    TrainConfig, TrainHistory, derive_seeds, evaluate, exploration_rate, make_eval_env, summarize, train,
+    TrainConfig, TrainHistory, derive_seeds, evaluate, exploration_rate, make_buffer, make_eval_env, summarize, train,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "results"))
+from original_choices import OriginalChoices, OriginalMemory, original_hooks  # noqa: E402  (results/: scripts)
 
 TINY = TrainConfig(hidden_sizes=(16,), total_env_steps=600, warmup_steps=100, batch_size=16, buffer_size=1_000,
                    eval_every=200, eval_episodes=3, final_eval_episodes=4)
@@ -67,9 +73,7 @@ def test_config_defaults_extend_agent_config() -> None:
     assert (config.total_env_steps, config.eval_every, config.eval_episodes, config.final_eval_episodes) == \
         (50_000, 500, 10, 100)
     assert config.solve_threshold == 475.0 and config.torch_threads == 1
-    assert not (config.is_weight_on_both_sides or config.reward_rewrite or config.priority_clip)
-    assert config.fixed_epsilon is None and config.train_episode_cap is None
-    assert config.target_copy_every_episodes is None and not config.truncation_as_failure
+    assert not {field.name for field in dataclasses.fields(config)} & set(OriginalChoices._fields)  # the ladder's
     assert (config.eps_start, config.eps_end, config.eps_decay_steps) == (1.0, 0.05, 10_000)
     assert (config.lr, config.tau) == (AgentConfig().lr, AgentConfig().tau)    # declared once, in AgentConfig
 
@@ -82,8 +86,7 @@ def test_config_is_frozen() -> None:
 @pytest.mark.parametrize("field, value", [
     ("total_env_steps", 0), ("buffer_size", -1), ("batch_size", 1.5), ("eval_every", 0), ("eval_episodes", 0),
     ("final_eval_episodes", True), ("torch_threads", 0), ("warmup_steps", -1), ("alpha", -0.1), ("beta0", 1.5),
-    ("priority_eps", 0.0), ("fixed_epsilon", 1.5), ("env_id", ""), ("eps_start", 1.5), ("eps_end", -0.1),
-    ("eps_decay_steps", 0), ("train_episode_cap", 0), ("target_copy_every_episodes", 2.5),
+    ("priority_eps", 0.0), ("env_id", ""), ("eps_start", 1.5), ("eps_end", -0.1), ("eps_decay_steps", 0),
 ])
 def test_config_rejects_bad_field_naming_it(field: str, value: object) -> None:
     with pytest.raises(ValueError, match=field):
@@ -208,16 +211,9 @@ def test_train_is_deterministic_for_a_seed(tiny_run) -> None:
 
 
 @pytest.mark.slow
-def test_train_uses_one_torch_thread_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_train_uses_one_torch_thread_by_default() -> None:
     seen = []
-    real_evaluate = train_module.evaluate
-
-    def spy(agent, eval_env, seed):
-        seen.append(torch.get_num_threads())
-        return real_evaluate(agent, eval_env, seed)
-
-    monkeypatch.setattr(train_module, "evaluate", spy)
-    train(TINY, 0, progress=False)
+    train(TINY, 0, progress=False, on_eval=lambda step, agent, buffer: seen.append(torch.get_num_threads()))
     assert seen and set(seen) == {1}
 
 
@@ -327,8 +323,7 @@ def test_post_solve_fraction_is_none_when_unsolved_or_stopped_at_the_pass(monkey
 
 
 def test_config_rejects_non_bool_switches_naming_them() -> None:
-    for name in ("double", "full_budget", "reward_rewrite", "priority_clip", "is_weight_on_both_sides",
-                 "truncation_as_failure"):
+    for name in ("double", "full_budget"):
         with pytest.raises(ValueError, match=f"^{name} must be True or False, got 'False'$"):
             TrainConfig(**{name: "False"})
 
@@ -351,19 +346,42 @@ def test_train_returns_what_it_has_on_keyboard_interrupt(monkeypatch: pytest.Mon
     assert history.loss_steps == [200, 400]                      # the interrupted window's losses are kept too
 
 
-# ---- the original notebook's switches -----------------------------------------------------------------
+# ---- train's parameters, and the original notebook's choices through them (results/original_choices.py) -------
 class _Recorder:
-    """Wraps train's buffer factory and agent class to record what the loop stores, samples and learns from."""
+    """Records what the loop stores, samples and learns from. `hooks(...)` wraps train's keyword arguments (the
+    buffer factory, the exploration schedule); the agent's act, update and sync_target are spied on its class. What
+    is stored and written back is recorded at the innermost buffer (inside an OriginalMemory), the sampled weights
+    at both levels."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.rewards, self.terminated, self.sampled_weights, self.update_weights = [], [], [], []
-        self.td_written, self.epsilons, self.betas, self.steps, self.syncs = [], [], [], [], 0
+        self.rewards, self.terminated, self.sampled_weights, self.inner_weights, self.update_weights = [], [], [], [], []
+        self.td_written, self.epsilons, self.schedule, self.betas, self.steps, self.syncs = [], [], [], [], [], 0
         recorder = self
-        make_buffer = train_module.make_buffer
+        act, update, sync_target = DQNAgent.act, DQNAgent.update, DQNAgent.sync_target
+
+        def act_(agent, obs, epsilon, rng):
+            recorder.epsilons.append(epsilon)
+            return act(agent, obs, epsilon, rng)
+
+        def update_(agent, batch):
+            recorder.update_weights.append(np.asarray(batch.weights).copy())
+            return update(agent, batch)
+
+        def sync_target_(agent):
+            recorder.syncs += 1
+            sync_target(agent)
+
+        monkeypatch.setattr(DQNAgent, "act", act_)
+        monkeypatch.setattr(DQNAgent, "update", update_)
+        monkeypatch.setattr(DQNAgent, "sync_target", sync_target_)
+
+    def hooks(self, buffer_factory=make_buffer, exploration=exploration_rate, **others) -> dict:
+        recorder = self
 
         def recording_buffer(config, replay, obs_shape):
-            buffer = make_buffer(config, replay, obs_shape)
-            add, sample, update = buffer.add, buffer.sample, buffer.update_priorities
+            outer = buffer_factory(config, replay, obs_shape)
+            inner = outer.buffer if isinstance(outer, OriginalMemory) else outer
+            add, sample, update, outer_sample = inner.add, inner.sample, inner.update_priorities, outer.sample
 
             def add_(obs, action, reward, next_obs, terminated, steps=1):
                 recorder.rewards.append(reward)
@@ -374,6 +392,11 @@ class _Recorder:
             def sample_(batch_size, beta, rng):
                 recorder.betas.append(beta)                       # what the loop passed, not recomputed
                 batch = sample(batch_size, beta, rng)
+                recorder.inner_weights.append(batch.weights.copy())
+                return batch
+
+            def outer_sample_(batch_size, beta, rng):
+                batch = outer_sample(batch_size, beta, rng)
                 recorder.sampled_weights.append(batch.weights.copy())
                 return batch
 
@@ -381,54 +404,59 @@ class _Recorder:
                 recorder.td_written.append(np.asarray(td_errors).copy())
                 update(indices, td_errors)
 
-            buffer.add, buffer.sample, buffer.update_priorities = add_, sample_, update_
-            return buffer
+            inner.add, inner.sample, inner.update_priorities = add_, sample_, update_
+            outer.sample = outer_sample_ if outer is not inner else sample_
+            if outer is inner:
+                recorder.sampled_weights = recorder.inner_weights
+            return outer
 
-        class RecordingAgent(DQNAgent):
-            def act(self, obs, epsilon, rng):
-                recorder.epsilons.append(epsilon)
-                return super().act(obs, epsilon, rng)
+        def recording_exploration(config, step):
+            recorder.schedule.append(exploration(config, step))
+            return recorder.schedule[-1]
 
-            def update(self, batch):
-                recorder.update_weights.append(np.asarray(batch.weights).copy())
-                return super().update(batch)
+        return {**others, "buffer_factory": recording_buffer, "exploration": recording_exploration}
 
-            def sync_target(self):
-                recorder.syncs += 1
-                super().sync_target()
-
-        monkeypatch.setattr(train_module, "make_buffer", recording_buffer)
-        monkeypatch.setattr(train_module, "DQNAgent", RecordingAgent)
+    def original(self, **choices) -> dict:
+        """`hooks` around `original_hooks(OriginalChoices(**choices))`."""
+        return self.hooks(**original_hooks(OriginalChoices(**choices)))
 
 
 @pytest.mark.slow
 def test_defaults_store_environment_rewards_and_pass_weights_once(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
-    train(TINY, 0, progress=False)
+    train(TINY, 0, progress=False, **rec.hooks())
     assert set(rec.rewards) == {1.0} and any(rec.terminated)
     assert all(np.array_equal(s, u) for s, u in zip(rec.sampled_weights, rec.update_weights))
-    assert rec.epsilons[0] == 1.0 and rec.epsilons[-1] < 1.0          # decaying exploration
+    assert rec.epsilons == rec.schedule and rec.epsilons[0] == 1.0 and rec.epsilons[-1] < 1.0   # decaying
+
+
+@pytest.mark.slow
+def test_original_choices_all_off_are_the_defaults() -> None:
+    plain = train(TINY, 0, progress=False).history
+    hooked = train(TINY, 0, progress=False, **original_hooks(OriginalChoices())).history
+    assert dataclasses.replace(hooked, wall_seconds=0.0, cpu_seconds=0.0) == \
+        dataclasses.replace(plain, wall_seconds=0.0, cpu_seconds=0.0)
 
 
 @pytest.mark.slow
 def test_fixed_epsilon_keeps_exploration_constant(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
-    train(dataclasses.replace(TINY, fixed_epsilon=0.5), 0, progress=False)
-    assert set(rec.epsilons) == {0.5} and len(rec.epsilons) == 600
+    train(TINY, 0, progress=False, **rec.original(fixed_epsilon=0.5))
+    assert set(rec.epsilons) == {0.5} and len(rec.epsilons) == 600 and rec.schedule == rec.epsilons
 
 
 @pytest.mark.slow
 def test_is_weight_on_both_sides_squares_the_weights(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
-    train(dataclasses.replace(TINY, is_weight_on_both_sides=True), 0, progress=False)
-    assert any((w < 1).any() for w in rec.sampled_weights)
-    assert all(np.allclose(u, s ** 2) for s, u in zip(rec.sampled_weights, rec.update_weights))
+    train(TINY, 0, progress=False, **rec.original(is_weight_on_both_sides=True))
+    assert any((w < 1).any() for w in rec.inner_weights) and len(rec.update_weights) == 500
+    assert all(np.allclose(u, s ** 2) for s, u in zip(rec.inner_weights, rec.update_weights))
 
 
 @pytest.mark.slow
 def test_reward_rewrite_stores_minus_one_on_termination_only(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
-    history = train(dataclasses.replace(TINY, reward_rewrite=True, gamma=0.9), 0, progress=False).history
+    history = train(dataclasses.replace(TINY, gamma=0.9), 0, progress=False, **rec.original(reward_rewrite=True)).history
     assert [r == -1.0 for r in rec.rewards] == rec.terminated
     assert set(rec.rewards) == {-1.0, 0.01}
     assert set(history.episode_returns) <= set(range(1, 501))          # recorded returns stay the env's own
@@ -437,7 +465,7 @@ def test_reward_rewrite_stores_minus_one_on_termination_only(monkeypatch: pytest
 @pytest.mark.slow
 def test_priority_clip_saturates_priorities(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
-    train(dataclasses.replace(TINY, priority_clip=True), 0, progress=False)
+    train(TINY, 0, progress=False, **rec.original(priority_clip=True))
     written = np.concatenate(rec.td_written)
     assert written.min() >= 0.1 and written.max() <= 1.0
 
@@ -446,8 +474,8 @@ def test_priority_clip_saturates_priorities(monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.mark.parametrize("as_failure", [False, True])
 def test_train_episode_cap_cuts_episodes_and_truncation_as_failure_stores_it(monkeypatch, as_failure: bool) -> None:
     rec = _Recorder(monkeypatch)
-    config = dataclasses.replace(TINY, train_episode_cap=7, truncation_as_failure=as_failure, reward_rewrite=True)
-    history = train(config, 0, progress=False).history
+    hooks = rec.original(train_episode_cap=7, truncation_as_failure=as_failure, reward_rewrite=True)
+    history = train(TINY, 0, progress=False, **hooks).history
     assert max(history.episode_returns) == 7 and len(history.episode_end_steps) >= 600 // 7
     cut = np.array(history.episode_returns) == 7                      # episodes the cap ended
     stored_ends = np.flatnonzero(rec.terminated) + 1                  # env steps stored as terminations
@@ -460,11 +488,65 @@ def test_train_episode_cap_cuts_episodes_and_truncation_as_failure_stores_it(mon
 @pytest.mark.slow
 def test_target_copy_every_episodes_copies_at_those_episode_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
-    config = dataclasses.replace(TINY, target_sync_every=10**6, target_copy_every_episodes=3)
-    history, agent, _ = train(config, 0, progress=False)
+    config = dataclasses.replace(TINY, target_sync_every=10**6)
+    history, agent, _ = train(config, 0, progress=False, **rec.original(target_copy_every_episodes=3))
     assert rec.syncs == len(history.episode_returns) // 3 > 0
     for online, target in zip(agent.online_net.parameters(), agent.target_net.parameters()):
         assert not torch.equal(online, target)                        # trained on since the last copy
+
+
+@pytest.mark.slow
+def test_on_episode_end_sees_each_training_episode_with_the_agent() -> None:
+    seen = []
+    history, agent, _ = train(TINY, 0, progress=False, on_episode_end=lambda agent, n: seen.append((agent, n)))
+    assert [n for _, n in seen] == list(range(1, len(history.episode_returns) + 1)) and seen[0][0] is agent
+
+
+@pytest.mark.slow
+def test_make_env_gives_the_training_environment_only() -> None:
+    made = []
+
+    def make_env(env_id):
+        made.append(env_id)
+        return gymnasium.make(env_id, max_episode_steps=20)
+
+    history = train(TINY, 0, progress=False, make_env=make_env).history
+    assert made == ["CartPole-v1"] and max(history.episode_returns) <= 20 and len(history.episode_returns) >= 30
+
+
+class _FakeBuffer:
+    """Records what an OriginalMemory passes on; samples a fixed batch."""
+
+    def __init__(self) -> None:
+        self.added, self.written = [], []
+
+    def __len__(self) -> int:
+        return 7
+
+    def add(self, *transition) -> None:
+        self.added.append(transition)
+
+    def sample(self, batch_size, beta, rng) -> Batch:
+        weights = np.array([1.0, 0.5, 0.25], dtype=np.float32)
+        return Batch(*(np.zeros(3),) * 5, weights, np.arange(3))
+
+    def update_priorities(self, indices, td_errors) -> None:
+        self.written.append(np.asarray(td_errors))
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_original_memory_changes_only_what_its_choices_say(on: bool) -> None:
+    inner = _FakeBuffer()
+    memory = OriginalMemory(inner, OriginalChoices(is_weight_on_both_sides=on, reward_rewrite=on, priority_clip=on))
+    memory.add("s", 1, 1.0, "s2", True)
+    memory.add("s", 0, 1.0, "s2", False)
+    assert [t[2] for t in inner.added] == ([-1.0, 0.01] if on else [1.0, 1.0]) and len(memory) == 7
+    assert memory.sample(3, 0.4, None).weights.tolist() == ([1.0, 0.25, 0.0625] if on else [1.0, 0.5, 0.25])
+    memory.update_priorities(np.arange(3), np.array([0.0, 0.5, 3.0]))
+    assert inner.written[-1].tolist() == ([0.1, 0.6, 1.0] if on else [0.0, 0.5, 3.0])
+    if on:
+        with pytest.raises(ValueError, match="steps"):
+            memory.add("s", 0, 1.0, "s2", False, 3)
 
 
 @pytest.mark.slow
@@ -535,14 +617,13 @@ def test_train_many_rejects_zero_workers() -> None:
 def test_exploration_rate_follows_the_config_schedule() -> None:
     config = dataclasses.replace(TINY, eps_start=0.8, eps_end=0.1, eps_decay_steps=100)
     assert [exploration_rate(config, t) for t in (0, 50, 100, 1_000)] == [0.8, linear_schedule(0.8, 0.1, 100, 50), 0.1, 0.1]
-    assert exploration_rate(dataclasses.replace(config, fixed_epsilon=0.3), 50) == 0.3
 
 
 @pytest.mark.slow
 def test_train_uses_the_configured_epsilon_and_beta_schedules(monkeypatch: pytest.MonkeyPatch) -> None:
     config = dataclasses.replace(TINY, eps_start=0.9, eps_end=0.2, eps_decay_steps=300, beta0=0.5, beta_anneal_steps=400)
     rec = _Recorder(monkeypatch)
-    train(config, 0, progress=False)
+    train(config, 0, progress=False, **rec.hooks())
     assert rec.epsilons == [linear_schedule(0.9, 0.2, 300, t) for t in range(600)]
     # beta as the buffer received it: equation (2) at each gradient step's env step 101 .. 600
     assert rec.betas == [linear_schedule(0.5, 1.0, 400, t) for t in range(101, 601)]
@@ -562,29 +643,27 @@ def test_train_rejects_an_environment_without_discrete_actions_and_restores_thre
 
 
 @pytest.mark.slow
-def test_thread_count_is_restored_when_set_up_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(env_id, num_envs):
+def test_thread_count_is_restored_when_set_up_raises() -> None:
+    def broken(env_id):
         assert torch.get_num_threads() == TINY.torch_threads      # set-up runs with the run's thread count
         raise RuntimeError("no environment today")
 
-    monkeypatch.setattr(train_module, "make_eval_env", broken)
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(3)
         with pytest.raises(RuntimeError, match="no environment"):
-            train(TINY, 0, progress=False)
+            train(TINY, 0, progress=False, make_env=broken)
         assert torch.get_num_threads() == 3
     finally:
         torch.set_num_threads(before)
 
 
 @pytest.mark.slow
-def test_ctrl_c_during_set_up_returns_an_interrupted_history(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ctrl_c_during_set_up_returns_an_interrupted_history() -> None:
     def interrupt(config, replay, obs_shape):          # the last step of set-up, after the agent exists
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(train_module, "make_buffer", interrupt)
-    history, agent, _ = train(TINY, 0, progress=False)
+    history, agent, _ = train(TINY, 0, progress=False, buffer_factory=interrupt)
     assert history.interrupted and history.env_steps == 0 and history.eval_steps == []
     assert isinstance(agent, DQNAgent) and not history.solved and history.final_eval_mean is None
 
@@ -611,7 +690,7 @@ def test_learn_refuses_a_non_finite_update_before_writing_priorities(monkeypatch
         return result._replace(td_errors=np.full_like(result.td_errors, np.nan)) if self.gradient_steps == 5 else result
 
     monkeypatch.setattr(DQNAgent, "update", nan_update)
-    history = train(TINY, 0, progress=False).history
+    history = train(TINY, 0, progress=False, **rec.hooks()).history
     assert history.stop_reason == "diverged: non-finite TD errors at env step 105 (learning rate 0.0005)"
     assert len(rec.td_written) == 4 and history.env_steps == 105   # four batches written back, the fifth refused
 
@@ -691,7 +770,8 @@ def test_multi_step_window_of_one_gives_each_transition_back_as_it_came() -> Non
 @pytest.mark.slow
 def test_train_stores_n_step_transitions_and_scaled_rewards(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
-    history = train(dataclasses.replace(TINY, n_step=3, reward_scale=0.5, gamma=0.5), 0, progress=False).history
+    history = train(dataclasses.replace(TINY, n_step=3, reward_scale=0.5, gamma=0.5), 0, progress=False,
+                    **rec.hooks()).history
     steps, rewards = np.array(rec.steps), np.array(rec.rewards)
     assert set(steps) <= {1, 2, 3} and (steps == 3).mean() > 0.8 and 600 - 2 <= len(steps) <= 600
     full = steps == 3
