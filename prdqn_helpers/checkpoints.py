@@ -7,7 +7,7 @@ import os
 import pickle
 import platform
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO, Callable
@@ -76,6 +76,24 @@ def save_checkpoint(path: str | Path, agent: DQNAgent, config: TrainConfig) -> P
     return save_agent_state(path, agent.state_dict(), config)
 
 
+# Settings TrainConfig had until the original notebook's choices moved to results/original_choices.py, with the
+# value that turned each off: a checkpoint saved before then carries them, and loads if they were off.
+RETIRED_SETTINGS = {"fixed_epsilon": None, "is_weight_on_both_sides": False, "reward_rewrite": False,
+                    "priority_clip": False, "train_episode_cap": None, "truncation_as_failure": False,
+                    "target_copy_every_episodes": None}
+
+
+def config_from(saved: dict[str, Any], path: str | Path) -> TrainConfig:
+    """The `TrainConfig` of a saved `asdict(config)`; retired settings at their off value are dropped. ValueError
+    naming any other setting this package does not have (the checkpoint was trained with something it cannot rebuild)."""
+    known = {field.name for field in fields(TrainConfig)}
+    foreign = {name: value for name, value in saved.items()
+               if name not in known and RETIRED_SETTINGS.get(name, object()) != value}
+    if foreign:
+        raise ValueError(f"{str(path)!r} was trained with settings this package does not have: {foreign}")
+    return TrainConfig(**{name: value for name, value in saved.items() if name in known})
+
+
 def load_checkpoint(path: str | Path) -> tuple[DQNAgent, TrainConfig]:
     """The agent and config of a `save_checkpoint` file (`weights_only`: no code runs); ValueError for other files."""
     try:
@@ -84,7 +102,7 @@ def load_checkpoint(path: str | Path) -> tuple[DQNAgent, TrainConfig]:
         raise ValueError(f"{str(path)!r} is not a checkpoint written by save_checkpoint ({error})") from None
     if not isinstance(state, dict) or {"agent", "train_config"} - set(state):
         raise ValueError(f"{str(path)!r} is not a checkpoint written by save_checkpoint")
-    config = TrainConfig(**state["train_config"])
+    config = config_from(state["train_config"], path)
     agent = DQNAgent(state["agent"]["obs_dim"], state["agent"]["n_actions"], config)
     agent.load_state_dict(state["agent"])
     return agent, config

@@ -7,7 +7,9 @@ import dataclasses
 import errno
 import json
 import os
+from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -148,3 +150,23 @@ def test_weights_that_are_not_finite_get_no_checkpoint(tmp_path) -> None:
     history = make_history(False, "diverged: non-finite loss at env step 120")
     summary = json.loads(write_run(tmp_path, history, agent, CONFIG).read_text())
     assert summary["checkpoints"] == {"last": None, "solved": None} and os.listdir(tmp_path) == ["summary.json"]
+
+
+SMALL = TrainConfig(hidden_sizes=(8,))
+
+
+def test_a_checkpoint_saved_with_the_retired_switches_off_still_loads(tmp_path: Path) -> None:
+    agent = DQNAgent(4, 2, SMALL, seed=0)
+    old_style = {**dataclasses.asdict(SMALL), **checkpoints.RETIRED_SETTINGS}   # as saved before they moved out
+    torch.save({"agent": agent.state_dict(), "train_config": old_style}, tmp_path / "old.pt")
+    loaded, config = load_checkpoint(tmp_path / "old.pt")
+    probe = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
+    assert config == SMALL and np.array_equal(loaded.q_values(probe), agent.q_values(probe))
+
+
+@pytest.mark.parametrize("extra", [{"fixed_epsilon": 0.5}, {"reward_rewrite": True}, {"no_such_setting": 1}])
+def test_a_checkpoint_with_a_setting_the_package_lacks_is_refused_naming_it(tmp_path: Path, extra: dict) -> None:
+    agent = DQNAgent(4, 2, SMALL, seed=0)
+    torch.save({"agent": agent.state_dict(), "train_config": {**dataclasses.asdict(SMALL), **extra}}, tmp_path / "x.pt")
+    with pytest.raises(ValueError, match=f"settings this package does not have: .*{next(iter(extra))}"):
+        load_checkpoint(tmp_path / "x.pt")

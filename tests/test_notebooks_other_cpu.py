@@ -12,6 +12,7 @@ every ATEN_CPU_CAPABILITY before a release) and is left out here to keep the tes
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,8 +40,11 @@ def test_the_override_selects_other_kernels() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NOTEBOOKS_THAT_TRAIN)
-def test_notebook_passes_nbval_with_another_cpus_kernels(name: str) -> None:
-    command = [sys.executable, "-m", "pytest", str(ROOT / "notebooks" / name), "-o", "addopts=",
+def test_notebook_passes_nbval_with_another_cpus_kernels(name: str, tmp_path: Path) -> None:
+    # A copy in its own folder: what it writes beside itself (figures/) lands there, not over the committed files.
+    (tmp_path / "figures").mkdir()
+    shutil.copy(ROOT / "notebooks" / name, tmp_path / name)
+    command = [sys.executable, "-m", "pytest", str(tmp_path / name), "-o", "addopts=", "--rootdir", str(tmp_path),
                "--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q", "--no-header"]
-    run = subprocess.run(command, cwd=ROOT, env=_environment(), capture_output=True, text=True)
+    run = subprocess.run(command, cwd=tmp_path, env=_environment(), capture_output=True, text=True)
     assert run.returncode == 0, f"{name} under ATEN_CPU_CAPABILITY={OTHER_CPU}:\n{run.stdout[-6000:]}"
