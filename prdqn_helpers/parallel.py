@@ -43,13 +43,15 @@ class Failure(NamedTuple):
     message: str
 
 
-def train_job(job: Job, on_eval: Callable[[int, DQNAgent, ReplayBuffer], None] | None = None) -> TrainResult:
-    """`train` one `Job` without a progress bar (`on_eval` as in `train`).
+def train_job(job: Job, on_eval: Callable[[int, DQNAgent, ReplayBuffer], None] | None = None,
+              **options: Any) -> TrainResult:
+    """`train` one `Job` without a progress bar (`on_eval` and the keyword `options`, such as `buffer_factory`,
+    as in `train`).
 
     Raises:
         KeyboardInterrupt: Ctrl-C cut the run short (`train` keeps a partial run; a result of it must not be kept).
     """
-    result = train(job.config, job.seed, job.replay, progress=False, on_eval=on_eval)
+    result = train(job.config, job.seed, job.replay, progress=False, on_eval=on_eval, **options)
     if result.history.interrupted:
         raise KeyboardInterrupt(f"{job.describe()} was interrupted")
     return result

@@ -22,7 +22,6 @@ At the end each average gets the 100-episode check on the run's final-check star
 the averages (acting is unchanged), so the verdict's runs are the same with or without watching.
 """
 
-import contextlib
 import copy
 import dataclasses
 from typing import Any
@@ -80,8 +79,7 @@ def watched_run(job: Job) -> tuple[dict[str, Any], dict[str, Any] | None, dict[s
         if watcher is not None:
             watcher.on_eval(step, agent, buffer)
 
-    with watcher.buffers() if watcher is not None else contextlib.nullcontext():
-        result = train_job(job, on_eval)
+    result = train_job(job, on_eval, buffer_factory=None if watcher is None else watcher.buffer_factory)
     history, agent = result.history, result.agent
     # The budget ends on an evaluation step, so the last on_eval saw the final weights of both averages.
     final_env = make_eval_env(config.env_id, config.final_eval_episodes)

@@ -2,7 +2,7 @@
 
 `make_verdict_results.py` watches its first prioritized run (seed 100: the defaults, whole budget) with
 `PerAtWork` and writes the file: the run and its record are the verdict's, so watching costs no run of its own.
-The watcher wraps the buffer that `train` builds (`make_buffer`) to record, for every training batch, the
+The watcher builds the run's buffer (`train`'s `buffer_factory` parameter, around `make_buffer`) to record, for every training batch, the
 mean and smallest IS weight, beta, and the share of terminating transitions in the batch; and it counts the
 terminating transitions stored (the buffer holds the whole budget, so nothing is overwritten: a uniform batch
 draws them at exactly that share, in expectation). After each evaluation (`on_eval`) it records quantiles of
@@ -13,8 +13,7 @@ states it visits, the mean of max_a Q(s, a) and of the action gap |Q(s, left) - 
 tie the greedy choice is (notebook 05, section 1). Nothing it does touches training.
 """
 
-import contextlib
-from typing import Any, Iterator
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -51,37 +50,27 @@ class PerAtWork:
         q_rows = np.array(q_rows)
         return len(q_rows), float(q_rows.max(axis=1).mean()), float(np.abs(q_rows[:, 0] - q_rows[:, 1]).mean())
 
-    @contextlib.contextmanager
-    def buffers(self) -> Iterator[None]:
-        """While open, every buffer `train` builds reports its writes and batches to this watcher."""
-        make_buffer = train_module.make_buffer
+    def buffer_factory(self, config, replay: str, obs_shape: tuple[int, ...]):
+        """`train`'s `buffer_factory`: the run's usual buffer (`make_buffer`), reporting its writes and batches here."""
+        buffer = train_module.make_buffer(config, replay, obs_shape)
+        add, sample = buffer.add, buffer.sample
         window, stored = self.window, self.stored
 
-        def watched_buffer(config, replay, obs_shape):
-            buffer = make_buffer(config, replay, obs_shape)
-            add, sample = buffer.add, buffer.sample
+        def add_(obs, action, reward, next_obs, terminated, *steps):  # steps: a k-step transition's k
+            stored["transitions"] += 1
+            stored["terminal"] += bool(terminated)
+            add(obs, action, reward, next_obs, terminated, *steps)
 
-            def add_(obs, action, reward, next_obs, terminated, *steps):  # steps: a k-step transition's k
-                stored["transitions"] += 1
-                stored["terminal"] += bool(terminated)
-                add(obs, action, reward, next_obs, terminated, *steps)
+        def sample_(batch_size, beta, rng):
+            batch = sample(batch_size, beta, rng)
+            window["weight_mean"].append(float(batch.weights.mean()))
+            window["weight_min"].append(float(batch.weights.min()))
+            window["beta"].append(beta)
+            window["terminal_share"].append(float(batch.terminated.mean()))
+            return batch
 
-            def sample_(batch_size, beta, rng):
-                batch = sample(batch_size, beta, rng)
-                window["weight_mean"].append(float(batch.weights.mean()))
-                window["weight_min"].append(float(batch.weights.min()))
-                window["beta"].append(beta)
-                window["terminal_share"].append(float(batch.terminated.mean()))
-                return batch
-
-            buffer.add, buffer.sample = add_, sample_
-            return buffer
-
-        train_module.make_buffer = watched_buffer  # train() looks make_buffer up in its module when it runs
-        try:
-            yield
-        finally:
-            train_module.make_buffer = make_buffer
+        buffer.add, buffer.sample = add_, sample_
+        return buffer
 
     def on_eval(self, step: int, agent, buffer) -> None:
         """Close the window of batches since the last evaluation and record the stored priorities."""

@@ -21,11 +21,11 @@ SHORT = TrainConfig(hidden_sizes=(16,), total_env_steps=900, warmup_steps=100, b
 
 
 @pytest.mark.slow
-def test_watched_run_equals_the_unwatched_run_and_restores_the_buffer_factory() -> None:
+def test_watched_run_equals_the_unwatched_run_and_leaves_the_module_alone() -> None:
     job = Job(SHORT, make_verdict_results.AT_WORK_SEED, "prioritized", "watched")
     make_buffer = train_module.make_buffer
     record, averaged, at_work = make_verdict_results.watched_run(job)
-    assert train_module.make_buffer is make_buffer                      # the PER-at-work wrapper is gone again
+    assert train_module.make_buffer is make_buffer             # watched through buffer_factory, nothing replaced
     plain = run_job(job)
     drop = ("wall_seconds", "cpu_seconds")
     assert {k: v for k, v in record.items() if k not in drop} == {k: v for k, v in plain.items() if k not in drop}
