@@ -76,19 +76,12 @@ def save_checkpoint(path: str | Path, agent: DQNAgent, config: TrainConfig) -> P
     return save_agent_state(path, agent.state_dict(), config)
 
 
-# Settings TrainConfig had until the original notebook's choices moved to results/original_choices.py, with the
-# value that turned each off: a checkpoint saved before then carries them, and loads if they were off.
-RETIRED_SETTINGS = {"fixed_epsilon": None, "is_weight_on_both_sides": False, "reward_rewrite": False,
-                    "priority_clip": False, "train_episode_cap": None, "truncation_as_failure": False,
-                    "target_copy_every_episodes": None}
-
-
 def config_from(saved: dict[str, Any], path: str | Path) -> TrainConfig:
-    """The `TrainConfig` of a saved `asdict(config)`; retired settings at their off value are dropped. ValueError
-    naming any other setting this package does not have (the checkpoint was trained with something it cannot rebuild)."""
+    """The `TrainConfig` of a saved `asdict(config)`. A setting this package no longer has is dropped if it was
+    off (None or False: the original notebook's switches, which moved to results/original_choices.py, were saved
+    so until then); ValueError naming any other (the checkpoint was trained with something it cannot rebuild)."""
     known = {field.name for field in fields(TrainConfig)}
-    foreign = {name: value for name, value in saved.items()
-               if name not in known and RETIRED_SETTINGS.get(name, object()) != value}
+    foreign = {name: value for name, value in saved.items() if name not in known and value not in (None, False)}
     if foreign:
         raise ValueError(f"{str(path)!r} was trained with settings this package does not have: {foreign}")
     return TrainConfig(**{name: value for name, value in saved.items() if name in known})

@@ -157,7 +157,9 @@ SMALL = TrainConfig(hidden_sizes=(8,))
 
 def test_a_checkpoint_saved_with_the_retired_switches_off_still_loads(tmp_path: Path) -> None:
     agent = DQNAgent(4, 2, SMALL, seed=0)
-    old_style = {**dataclasses.asdict(SMALL), **checkpoints.RETIRED_SETTINGS}   # as saved before they moved out
+    retired = {"fixed_epsilon": None, "is_weight_on_both_sides": False, "reward_rewrite": False, "priority_clip": False,
+               "train_episode_cap": None, "truncation_as_failure": False, "target_copy_every_episodes": None}
+    old_style = {**dataclasses.asdict(SMALL), **retired}                   # as saved before they moved out
     torch.save({"agent": agent.state_dict(), "train_config": old_style}, tmp_path / "old.pt")
     loaded, config = load_checkpoint(tmp_path / "old.pt")
     probe = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
