@@ -34,8 +34,10 @@ cpu``, medians (min-max): ours / cpprb 1.20x (1.15-1.28) before, 0.99x (0.90-1.0
 than the original 9.9x (9.2-11.1) before, 11.3x (10.7-12.1) after; ours 148 -> 129 us. In one
 process, the two versions taking turns: the new step takes 0.82-0.84 of the old one's time at
 10^6 slots, 0.70 at 2,000. A busy machine slows cpprb more than ours (1.20x before, not 1.5x),
-so these ratios do not show the targets met on a quiet machine: scaled by 0.82-0.87, the quiet
-ones would be about 1.23-1.40x cpprb and 9-10x the original (to be measured there). Where the
+so these ratios alone did not show the targets met on a quiet machine. Measured there after (the same
+AMD EPYC with both cores idle, wall clock, 3 runs): ours 109.7 / 110.8 / 105.2 us, cpprb 119.4 / 112.2 /
+106.7 us: 0.92x / 0.99x / 0.99x cpprb's time, 11.0x / 11.6x / 10.9x faster than the original; both targets
+met on this CPU (an Intel AVX-512 machine, where cpprb measured 90 us, is still to be measured). Where the
 new step's ~110 us go (busy machine, per step): stratified_sample 47 (the sum tree's walk down,
 of which NumPy's accumulate over each row of 32 children takes about 16 us in cache), sum-tree
 update 17, min-tree update 21, checks 7, the six row copies of the batch 9, weights 4,
@@ -250,7 +252,7 @@ def main() -> None:
         print(f"  {name:28s} {seconds * 1e6:9.1f} us")
     print(f"  ours vs original notebook: {adds['original notebook'] / adds['ours']:.1f}x faster")
 
-    payload = 2 * OBS_DIM * 4 + 8 + 4 + 4  # as we store it: obs, next_obs float32; action int64; reward, flag float32
+    payload = 2 * OBS_DIM * 4 + 8 + 4 + 4 + 1  # as we store it: obs, next_obs float32; action int64; reward, flag float32; steps uint8
     minimal = 2 * OBS_DIM * 4 + 1 + 4 + 1  # the least it could be: 1-byte action and flag
     print(f"\nmemory per stored transition (resident memory after filling, fresh process; "
           f"payload as stored {payload} B, minimal {minimal} B):")
