@@ -237,20 +237,26 @@ def test_module_runs_as_a_script(tmp_path) -> None:
     assert "step" in done.stderr                                            # the progress bar, on stderr
 
 
+def signal_during_training(out, signum: int) -> tuple[int, str]:
+    """Start a real run into `out` with `signum`'s default handler, send it `signum` once the loop runs (the progress
+    bar's postfix shows), and return its exit status and stderr."""
+    process = subprocess.Popen([sys.executable, "-m", "prdqn_helpers.train", "--seed", "0", "--out", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: signal.signal(signum, signal.SIG_DFL))
+    seen, deadline = b"", time.monotonic() + 120
+    while b"eps" not in seen and time.monotonic() < deadline and process.poll() is None:
+        seen += os.read(process.stderr.fileno(), 4096)        # the bar's postfix appears inside the loop
+    process.send_signal(signum)
+    _, rest = process.communicate(timeout=120)
+    return process.returncode, (seen + rest).decode(errors="replace")
+
+
 @pytest.mark.slow
 def test_a_real_ctrl_c_during_training_still_writes_the_files(tmp_path) -> None:
     # A shell's background job starts with SIGINT ignored, and Python then never raises KeyboardInterrupt:
     # give the child the default handler, as a terminal's Ctrl-C would find it.
-    process = subprocess.Popen([sys.executable, "-m", "prdqn_helpers.train", "--seed", "0", "--out", str(tmp_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    seen, deadline = b"", time.monotonic() + 120
-    while b"eps" not in seen and time.monotonic() < deadline and process.poll() is None:
-        seen += os.read(process.stderr.fileno(), 4096)        # the bar's postfix appears inside the loop
-    process.send_signal(signal.SIGINT)
-    _, rest = process.communicate(timeout=120)
-    assert process.returncode == 130, (seen + rest).decode(errors="replace")[-2000:]
-    assert b"Traceback" not in seen + rest
+    status, err = signal_during_training(tmp_path, signal.SIGINT)
+    assert status == 130 and "Traceback" not in err, err[-2000:]
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["interrupted"] is True and 0 < summary["env_steps"] < 50_000
     assert (tmp_path / "checkpoint.pt").exists()
@@ -287,16 +293,8 @@ def test_sigterm_in_training_writes_what_it_has_status_143(tmp_path, monkeypatch
 @pytest.mark.slow
 def test_a_real_sigterm_during_training_still_writes_the_files(tmp_path) -> None:
     # What `timeout`, a scheduler or a closing terminal sends; the child starts with the default disposition.
-    process = subprocess.Popen([sys.executable, "-m", "prdqn_helpers.train", "--seed", "0", "--out", str(tmp_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               preexec_fn=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
-    seen, deadline = b"", time.monotonic() + 120
-    while b"eps" not in seen and time.monotonic() < deadline and process.poll() is None:
-        seen += os.read(process.stderr.fileno(), 4096)        # the bar's postfix appears inside the loop
-    process.terminate()
-    _, rest = process.communicate(timeout=120)
-    err = (seen + rest).decode(errors="replace")
-    assert process.returncode == 143 and "Traceback" not in err, err[-2000:]
+    status, err = signal_during_training(tmp_path, signal.SIGTERM)
+    assert status == 143 and "Traceback" not in err, err[-2000:]
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["interrupted"] is True and summary["stop_reason"] == "interrupted"
     assert 0 < summary["env_steps"] < 50_000 and load_checkpoint(tmp_path / "checkpoint.pt")
