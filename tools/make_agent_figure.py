@@ -36,12 +36,12 @@ TITLES = {"01": "01 builds the sum tree", "02": "02 builds prioritized replay", 
 
 
 def draw(chapter: str, path: Path) -> None:
-    """One PNG: the boxes of `chapter` (all of them for 05) in colour, the others grey."""
+    """One PNG: the boxes of `chapter` (all of them for 04 and 05) in colour, the others grey."""
     fig, ax = plt.subplots(figsize=(9.6, 3.6), dpi=80)
     ax.set(xlim=(-0.5, 11.7), ylim=(0.2, 4.6))
     ax.axis("off")
     for name, (x, y, text, owner) in BOXES.items():
-        mine = chapter == "05" or owner == chapter
+        mine = chapter in ("04", "05") or owner == chapter  # 04 assembles the whole loop, 05 measures it
         ax.add_patch(FancyBboxPatch((x - 1.15, y - 0.45), 2.3, 0.9, boxstyle="round,pad=0.05",
                                     facecolor="#d6e9f8" if mine else "#f2f2f2",
                                     edgecolor="#1f77b4" if mine else "#b0b0b0", linewidth=2 if mine else 1))
