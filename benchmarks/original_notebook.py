@@ -1,7 +1,7 @@
 """The original notebook's sum tree and prioritized memory, reimplemented as a timing reference.
 
 READ THIS FIRST: this module reproduces, ON PURPOSE, the algorithm of the notebook this series
-grows from (described in ``../shared/seed/README.md``), INCLUDING ITS DEFECTS. It exists only so
+grows from (described in ``notebooks/C_original_repaired.ipynb``), INCLUDING ITS DEFECTS. It exists only so
 that benchmarks can time our code against what a reader may have seen before, with the same
 costs. Do not use it for anything else, and do not "fix" it: a fix would make the comparison
 dishonest. The code is our own; only the algorithm and its costs are the original's:

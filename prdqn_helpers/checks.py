@@ -40,7 +40,9 @@ def check_real(name: str, value: object, low: float = -math.inf, high: float = m
     number = float(value) if ok else math.nan  # type: ignore[arg-type]
     if not (math.isfinite(number) and (number > low if low_open else number >= low)
             and (number < high if high_open else number <= high)):
-        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        opening = "(" if low_open or low == -math.inf else "["  # an infinite end is never in the interval
+        closing = ")" if high_open or high == math.inf else "]"
+        interval = f"{opening}{low:g}, {high:g}{closing}"
         raise ValueError(f"{name} must be a finite number in {interval}, got {_quote(value)}")
     return number
 

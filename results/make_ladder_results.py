@@ -3,7 +3,7 @@ defect at a time, cumulatively, each rung on the same three seeds (issue 11; not
 
     .venv/bin/python results/make_ladder_results.py        # 36 runs, about 25 min on 2 otherwise idle cores
 
-Rung 0 is the original (`../shared/seed/`): a 4-20-2 network, Adam lr 1e-4, MSE loss (a Huber loss whose
+Rung 0 is the original (notebooks/C_original_repaired.ipynb): a 4-20-2 network, Adam lr 1e-4, MSE loss (a Huber loss whose
 threshold is never reached), no gradient clipping, batch 32, a 10,000-transition buffer, learning from the
 33rd step, gamma 0.9 with its reward rewrite (-1 at a failure, 0.01 otherwise), epsilon fixed at 0.5, IS
 weights on both sides of the error (w^2), priorities min(|TD error| + 0.1, 1)^0.6 with beta reaching 1 after

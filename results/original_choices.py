@@ -1,4 +1,4 @@
-"""The original notebook's choices that the series repairs (../shared/seed/README.md), outside the taught package:
+"""The original notebook's choices that the series repairs (notebooks/C_original_repaired.ipynb), outside the taught package:
 `original_hooks` turns them into parameters of `prdqn_helpers.train.train`, and make_ladder_results.py
 runs the original this way, then repairs it one choice at a time (notebook 05 reads the result). Hand-written.
 
