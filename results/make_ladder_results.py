@@ -36,23 +36,26 @@ ORIGINAL = {
     "hidden_sizes": (20,), "lr": 1e-4, "huber_delta": 1e6, "grad_clip_norm": None, "batch_size": 32,
     "buffer_size": 10_000, "warmup_steps": 32, "gamma": 0.9, "reward_rewrite": True, "fixed_epsilon": 0.5,
     "is_weight_on_both_sides": True, "priority_clip": True, "beta_anneal_steps": 632,
-    "target_sync_every": NEVER, "target_copy_every_episodes": 100, "train_episode_cap": 300,
+    "target_sync_every": NEVER, "target_copy_every_episodes": 100, "train_episode_cap": 300, "n_step": 1,
 }
 CHOICES = OriginalChoices._fields  # the settings that are not TrainConfig's: they go to train_original
 DEFAULTS = {name: OriginalChoices._field_defaults[name] if name in CHOICES else getattr(TrainConfig(), name)
             for name in ORIGINAL}
+_D = TrainConfig()  # the defaults the ladder climbs to; its labels quote them
+_LOSS = "squared loss" if _D.huber_delta is None else f"Huber loss (delta {_D.huber_delta:g})"
 REPAIRS = [  # (rung label, the fields it sets back to the defaults), applied cumulatively; seed README defect
     ("original", ()),
-    (f"+ epsilon decays 1 -> {TrainConfig().eps_end} (defect 1)", ("fixed_epsilon",)),
+    (f"+ epsilon decays 1 -> {_D.eps_end} (defect 1)", ("fixed_epsilon",)),
     ("+ IS weights once, w not w^2 (defect 2)", ("is_weight_on_both_sides",)),
     ("+ priorities (|delta| + eps)^alpha, beta over the budget (defect 4)", ("priority_clip", "beta_anneal_steps")),
     ("+ 500-step training episodes (defects 8, 12)", ("train_episode_cap",)),
     ("+ the environment's reward (defect 12)", ("reward_rewrite",)),
     ("+ gamma 0.99 (defect 12)", ("gamma",)),
-    ("+ soft target updates, tau 0.01", ("target_sync_every", "target_copy_every_episodes")),
+    (f"+ soft target updates, tau {_D.tau:g}", ("target_sync_every", "target_copy_every_episodes")),
     ("+ 128-128 network, batch 64, 50k buffer, 1,000 warm-up steps",
      ("hidden_sizes", "batch_size", "buffer_size", "warmup_steps")),
-    ("+ lr 5e-4, Huber loss, gradient clip 10 (= TrainConfig())", ("lr", "huber_delta", "grad_clip_norm")),
+    (f"+ lr {_D.lr:g}, {_LOSS}, gradient clip {_D.grad_clip_norm:g}", ("lr", "huber_delta", "grad_clip_norm")),
+    (f"+ {_D.n_step}-step returns (= TrainConfig())", ("n_step",)),
 ]
 SIDE = {  # label: (the rung it starts from, changes)
     "side: the defaults with the 500-step limit stored as a failure": (len(REPAIRS) - 1, {"truncation_as_failure": True}),

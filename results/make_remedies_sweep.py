@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 
 from prdqn_helpers.parallel import Job, Task, run_job
-from prdqn_helpers.train import TrainConfig
 from provenance import make, write_runs  # results/provenance.py, beside this script
+from run_cache import reference_config
 
 SEEDS = (300, 301, 302, 303, 304)
 REPLAYS = ("prioritized", "uniform")
@@ -102,7 +102,7 @@ def stage_2(stage_1_runs: list[dict[str, Any]], replay: str) -> dict[str, dict[s
 
 def jobs(grid: dict[str, dict[str, Any]], replays: tuple[str, ...] = REPLAYS) -> list[Task]:
     """One `run_job` per candidate, replay kind and tuning seed (prioritized replay's runs first)."""
-    base = dataclasses.replace(TrainConfig(), **BASE)
+    base = reference_config(**BASE)  # the defaults before this sweep changed them, so its runs stay as made
     return [(run_job, Job(dataclasses.replace(base, **change), seed, replay, label))
             for replay in replays for label, change in grid.items() for seed in SEEDS]
 

@@ -4,8 +4,9 @@ Every run's result goes to its own file, results/runs/<script>/<key>.json (gitig
 comes back: to a temporary file in the same folder, then renamed over the final name (`os.replace`), so a file
 under its final name is always complete. The key names the run (label, replay kind, seed) and ends with a hash
 of the task function's name and the whole job, its config included (the fields that differ from the defaults):
-a job that changes gets a new key and never reuses a stale record. The key does not see code: after a change
-to code that changes the runs (a default's value included), delete the script's folder.
+a job that changes gets a new key and never reuses a stale record (the config's fields are compared with a fixed
+reference, KEY_REFERENCE, so a run that takes a default whose value changed gets a new key too). The key does not
+see code: after a change to code that changes the runs, delete the script's folder.
 """
 
 import dataclasses
@@ -19,16 +20,39 @@ from pathlib import Path
 from typing import Any, Callable
 
 from prdqn_helpers.parallel import Task
+from prdqn_helpers.train import TrainConfig
 
 RUNS = Path(__file__).resolve().parent / "runs"
 
 
+# `TrainConfig()` as it was when this cache was written (before issue 18 changed the defaults). Keys compare
+# against these values, not today's defaults: a change of the defaults then changes the key of every run that
+# takes them (it is a new run) and of no run that sets its values explicitly (a kept sweep stays found).
+KEY_REFERENCE: dict[str, Any] = {
+    "hidden_sizes": (128, 128), "lr": 5e-4, "gamma": 0.99, "double": True, "huber_delta": 1.0,
+    "grad_clip_norm": 10.0, "tau": 0.01, "target_sync_every": None, "adam_betas": (0.9, 0.999), "adam_eps": 1e-8,
+    "layer_norm": False, "env_id": "CartPole-v1", "total_env_steps": 50_000, "buffer_size": 50_000,
+    "batch_size": 64, "warmup_steps": 1_000, "eps_start": 1.0, "eps_end": 0.05, "eps_decay_steps": 10_000,
+    "alpha": 0.6, "beta0": 0.4, "beta_anneal_steps": 50_000, "priority_eps": 1e-6, "eval_every": 500,
+    "eval_episodes": 10, "solve_threshold": 475.0, "full_budget": False, "final_eval_episodes": 100,
+    "torch_threads": 1, "n_step": 1, "reward_scale": 1.0,
+}
+
+
+def reference_config(**changes: Any) -> TrainConfig:
+    """`TrainConfig` at KEY_REFERENCE's values (the defaults before issue 18) with `changes`: the base of the
+    scripts whose runs were made then (the sweeps, the overestimation runs), so new defaults leave them as made."""
+    names = {field.name for field in dataclasses.fields(TrainConfig)}
+    return TrainConfig(**{**{k: v for k, v in KEY_REFERENCE.items() if k in names}, **changes})
+
+
 def changed_fields(config: Any) -> dict[str, Any]:
-    """The fields of a config dataclass that differ from its class's defaults. A field added later with a default
-    that keeps the old behaviour then leaves every key as it was, and a sweep's kept runs stay found."""
+    """The fields of a config dataclass whose values differ from KEY_REFERENCE (a field it lacks: from the class's
+    default). A field added later with a default that keeps the old behaviour then leaves every key as it was, and
+    a sweep's kept runs stay found, whatever today's defaults are."""
     defaults = type(config)()
     return {field.name: getattr(config, field.name) for field in dataclasses.fields(config)
-            if getattr(config, field.name) != getattr(defaults, field.name)}
+            if getattr(config, field.name) != KEY_REFERENCE.get(field.name, getattr(defaults, field.name))}
 
 
 def digest(task: Task) -> str:

@@ -113,7 +113,7 @@ def test_config_rejects_bad_values(bad: dict) -> None:
 
 def test_defaults_are_the_tuned_values_and_exploration_is_not_an_agent_setting() -> None:
     config = AgentConfig()
-    assert (config.lr, config.tau) == (5e-4, 0.01)  # notebook 05's selection (it asserts the same from its record)
+    assert (config.lr, config.tau, config.huber_delta) == (2e-3, 0.05, None)  # the sweeps' pick (test_remedies_sweep)
     assert not any(field.name.startswith("eps") for field in dataclasses.fields(config))
 
 

@@ -43,3 +43,35 @@ def test_stage_2_combines_the_pick_with_the_changes_that_helped_and_never_overri
     assert grid[f"{best} + all that helped"] == {"huber_delta": None, "n_step": 5, "layer_norm": True,
                                                   "adam_betas": (0.9, 0.9)}
     assert sweep.stage_2(runs, "uniform") == {}                    # no uniform runs: no pick, nothing to combine
+
+
+def test_the_defaults_are_the_committed_sweeps_pick_for_prioritized_replay() -> None:
+    """TrainConfig() is the remedies sweep's base with the change the rule picks from the committed stage 2 file,
+    and the rule, re-applied to that file's runs, still picks it (for both replay kinds)."""
+    import dataclasses
+    import json
+
+    from prdqn_helpers.train import TrainConfig
+    from run_cache import reference_config
+
+    record = json.loads(sweep.OUTPUT_2.read_text())
+    runs = json.loads(sweep.OUTPUT.read_text())["runs"] + record["runs"]
+    tables = sweep.tables_of(runs)
+    picks = {replay: sweep.pick(tables[replay]) for replay in sweep.REPLAYS}
+    assert picks == record["picks"]
+    grid = {**sweep.STAGE_1, **{label: change for grid in record["grids"].values() for label, change in grid.items()}}
+    chosen = reference_config(**{**sweep.BASE, **grid[picks["prioritized"]]})
+    assert dataclasses.replace(chosen, full_budget=False) == TrainConfig()
+
+
+def test_the_numbers_notebooks_03_and_04_quote() -> None:
+    """Notebook 03 (section 3.3) and 04 (section 4) quote these medians over the five tuning seeds, prioritized
+    replay: post-solve fraction with Huber's loss and one-step returns, the squared loss, 8-step returns, both;
+    and the median first confirmed pass without and with both."""
+    import json
+
+    table = sweep.tables_of(json.loads(sweep.OUTPUT.read_text())["runs"])["prioritized"]
+    post = {label: round(table[label]["median_post_solve"], 2)
+            for label in ("none", "squared loss", "8-step returns", "squared loss + 8-step")}
+    assert post == {"none": 0.36, "squared loss": 0.69, "8-step returns": 0.85, "squared loss + 8-step": 0.94}
+    assert (table["none"]["median_steps"], table["squared loss + 8-step"]["median_steps"]) == (9_000, 6_500)

@@ -21,7 +21,7 @@ import make_remedies_sweep  # noqa: E402
 import make_stability_sweep  # noqa: E402
 import make_verdict_results  # noqa: E402
 from provenance import make  # noqa: E402
-from run_cache import RunCache, describe, digest, key  # noqa: E402
+from run_cache import RunCache, describe, digest, key, reference_config  # noqa: E402
 
 JOBS = [Job(TrainConfig(), seed, "uniform", "fake run") for seed in range(3)]
 STATE: dict[str, Any] = {}  # what fake_run sees: the cache folder, the seeds to fail, the calls so far
@@ -140,3 +140,23 @@ def test_a_config_field_added_with_its_default_keeps_every_key() -> None:
         assert key((run_job, Job(wider, 4, "uniform", "x"))) == key((run_job, Job(config, 4, "uniform", "x")))
         assert key((run_job, Job(dataclasses.replace(wider, extra_option=1), 4, "uniform", "x"))) != \
             key((run_job, Job(config, 4, "uniform", "x")))
+
+
+def test_new_defaults_keep_the_keys_of_runs_that_set_the_old_values_and_change_the_others() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Retuned(TrainConfig):  # TrainConfig with a default changed, as issue 18 changed lr
+        lr: float = 1e-3
+
+    made_then = reference_config(full_budget=True, tau=0.05)  # a sweep's run, built on the old defaults
+    assert key((run_job, Job(Retuned(**dataclasses.asdict(made_then)), 4, "uniform", "x"))) == \
+        key((run_job, Job(made_then, 4, "uniform", "x")))
+    assert key((run_job, Job(Retuned(), 4, "uniform", "x"))) != key((run_job, Job(reference_config(), 4, "uniform", "x")))
+
+
+def test_the_committed_remedies_runs_are_all_still_found() -> None:
+    """Their records are committed (results/runs/make_remedies_sweep/): a change of the defaults or of a key that
+    lost them would make the sweep run again."""
+    for tasks in (make_remedies_sweep.tasks, make_remedies_sweep.tasks_2):
+        cache = RunCache.of(tasks)
+        missing = [key(task) for task in tasks() if not cache.has(task)]
+        assert not missing, missing[:3]

@@ -424,7 +424,7 @@ class _Recorder:
 @pytest.mark.slow
 def test_defaults_store_environment_rewards_and_pass_weights_once(monkeypatch: pytest.MonkeyPatch) -> None:
     rec = _Recorder(monkeypatch)
-    train(TINY, 0, progress=False, **rec.hooks())
+    train(dataclasses.replace(TINY, n_step=1), 0, progress=False, **rec.hooks())
     assert set(rec.rewards) == {1.0} and any(rec.terminated)
     assert all(np.array_equal(s, u) for s, u in zip(rec.sampled_weights, rec.update_weights))
     assert rec.epsilons == rec.schedule and rec.epsilons[0] == 1.0 and rec.epsilons[-1] < 1.0   # decaying
@@ -455,8 +455,9 @@ def test_is_weight_on_both_sides_squares_the_weights(monkeypatch: pytest.MonkeyP
 
 @pytest.mark.slow
 def test_reward_rewrite_stores_minus_one_on_termination_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    rec = _Recorder(monkeypatch)
-    history = train(dataclasses.replace(TINY, gamma=0.9), 0, progress=False, **rec.original(reward_rewrite=True)).history
+    rec = _Recorder(monkeypatch)  # the original stores one-step transitions (the ladder's ORIGINAL sets n_step 1)
+    history = train(dataclasses.replace(TINY, gamma=0.9, n_step=1), 0, progress=False,
+                    **rec.original(reward_rewrite=True)).history
     assert [r == -1.0 for r in rec.rewards] == rec.terminated
     assert set(rec.rewards) == {-1.0, 0.01}
     assert set(history.episode_returns) <= set(range(1, 501))          # recorded returns stay the env's own
@@ -475,7 +476,7 @@ def test_priority_clip_saturates_priorities(monkeypatch: pytest.MonkeyPatch) -> 
 def test_train_episode_cap_cuts_episodes_and_truncation_as_failure_stores_it(monkeypatch, as_failure: bool) -> None:
     rec = _Recorder(monkeypatch)
     hooks = rec.original(train_episode_cap=7, truncation_as_failure=as_failure, reward_rewrite=True)
-    history = train(TINY, 0, progress=False, **hooks).history
+    history = train(dataclasses.replace(TINY, n_step=1), 0, progress=False, **hooks).history
     assert max(history.episode_returns) == 7 and len(history.episode_end_steps) >= 600 // 7
     cut = np.array(history.episode_returns) == 7                      # episodes the cap ended
     stored_ends = np.flatnonzero(rec.terminated) + 1                  # env steps stored as terminations
@@ -555,7 +556,8 @@ def test_on_eval_sees_each_evaluation_with_the_agent_and_buffer() -> None:
     history, agent, _ = train(TINY, 0, progress=False,
                            on_eval=lambda step, agent, buffer: seen.append((step, agent, len(buffer))))
     assert [step for step, _, _ in seen] == history.eval_steps == [200, 400, 600]
-    assert all(a is agent and size == step for step, a, size in seen)
+    # the n-step window holds back at most n - 1 transitions of the episode under way
+    assert all(a is agent and step - TINY.n_step < size <= step for step, a, size in seen)
 
 
 # ---- files: checkpoint, summary -----------------------------------------------------------------------
@@ -691,7 +693,7 @@ def test_learn_refuses_a_non_finite_update_before_writing_priorities(monkeypatch
 
     monkeypatch.setattr(DQNAgent, "update", nan_update)
     history = train(TINY, 0, progress=False, **rec.hooks()).history
-    assert history.stop_reason == "diverged: non-finite TD errors at env step 105 (learning rate 0.0005)"
+    assert history.stop_reason == f"diverged: non-finite TD errors at env step 105 (learning rate {TINY.lr:g})"
     assert len(rec.td_written) == 4 and history.env_steps == 105   # four batches written back, the fifth refused
 
 
