@@ -7,7 +7,7 @@ training, the agent's value estimate at the states its greedy policy visits, aga
 return that policy actually obtains from those states (Monte Carlo).
 
 Runs: the DQN target and the Double DQN target, each with fast soft target updates (tau 0.05 after
-every gradient step, lr 2e-3, eps_end 0.05: `TrainConfig()`'s defaults until notebook 05's sweep) and with
+every gradient step, lr 2e-3, eps_end 0.05, Huber's loss and one-step targets: the rule notebook 03 teaches) and with
 hard copies every 100 gradient steps, seeds 0-4, prioritized replay, 20,000 env steps each with no early stop (the solve
 threshold is set above CartPole-v1's largest return, so every run trains for the whole budget).
 
