@@ -1,4 +1,4 @@
-"""The command line `python -m prdqn_helpers.train` (hand-written; notebook 04, section 8): every TrainConfig field
+"""The command line `python -m prdqn_helpers` (hand-written; notebook 04, section 8): every TrainConfig field
 a typed flag (tyro). Faults: a bad argument, an --out that cannot be written or already holds a run, or an
 environment the agent cannot take gets one line naming it, status 2, before any training, nothing written. Ctrl-C
 (130) and SIGTERM (143) stop the run and still write it; a diverged run writes it and says so in one line (1)."""
@@ -22,7 +22,7 @@ from .checks import check_int
 from .seeding import MAX_SEED
 from .train import TrainConfig, TrainHistory, train
 
-PROG = "python -m prdqn_helpers.train"
+PROG = "python -m prdqn_helpers"
 
 
 @dataclass(frozen=True)

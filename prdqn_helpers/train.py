@@ -354,8 +354,3 @@ def summarize(history: TrainHistory, config: TrainConfig) -> dict[str, Any]:
             "seed": history.seed, "replay": history.replay, "env_steps": history.env_steps,
             "interrupted": history.interrupted, "stop_reason": history.stop_reason, "config": asdict(config),
             "history": curves}
-
-# %% ../notebooks/04_cartpole_training.ipynb #c080
-if __name__ == "__main__" and "__file__" in globals():  # python -m prdqn_helpers.train (a notebook has no __file__)
-    from prdqn_helpers.cli import main
-    sys.exit(main())

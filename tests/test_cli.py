@@ -1,4 +1,4 @@
-"""The command line `python -m prdqn_helpers.train` (prdqn_helpers.cli, .checkpoints): flags from TrainConfig's
+"""The command line `python -m prdqn_helpers` (prdqn_helpers.cli, .checkpoints): flags from TrainConfig's
 types; one line with status 2 and nothing written for a bad argument, an --out that cannot be written or already
 holds a run, an environment without flat vector observations; Ctrl-C (130) and SIGTERM (143) in set-up or training
 still write the run; a diverged run writes it and says so in one line (1); --full-budget keeps the solved weights."""
@@ -230,7 +230,7 @@ def test_ctrl_c_in_set_up_or_training_writes_what_it_has(where, tmp_path, monkey
 
 @pytest.mark.slow
 def test_module_runs_as_a_script(tmp_path) -> None:
-    done = subprocess.run([sys.executable, "-m", "prdqn_helpers.train", "--seed", "1", "--out", str(tmp_path / "a"),
+    done = subprocess.run([sys.executable, "-m", "prdqn_helpers", "--seed", "1", "--out", str(tmp_path / "a"),
                            *TINY], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "a" / "summary.json").read_text())["seed"] == 1
@@ -240,7 +240,7 @@ def test_module_runs_as_a_script(tmp_path) -> None:
 def signal_during_training(out, signum: int) -> tuple[int, str]:
     """Start a real run into `out` with `signum`'s default handler, send it `signum` once the loop runs (the progress
     bar's postfix shows), and return its exit status and stderr."""
-    process = subprocess.Popen([sys.executable, "-m", "prdqn_helpers.train", "--seed", "0", "--out", str(out)],
+    process = subprocess.Popen([sys.executable, "-m", "prdqn_helpers", "--seed", "0", "--out", str(out)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                preexec_fn=lambda: signal.signal(signum, signal.SIG_DFL))
     seen, deadline = b"", time.monotonic() + 120
