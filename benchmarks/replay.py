@@ -41,7 +41,9 @@ met on this CPU (an Intel AVX-512 machine, where cpprb measured 90 us, is still 
 new step's ~110 us go (busy machine, per step): stratified_sample 47 (the sum tree's walk down,
 of which NumPy's accumulate over each row of 32 children takes about 16 us in cache), sum-tree
 update 17, min-tree update 21, checks 7, the six row copies of the batch 9, weights 4,
-priorities and the largest one 4.
+priorities and the largest one 4. Again on 2026-12-07 (the same AMD EPYC, quiet, one run, after the
+n-step `steps` field joined the buffers): ours 103.9 us, cpprb 99.0 us (1.05x), the original 1,124 us
+(10.8x).
 """
 
 from __future__ import annotations
