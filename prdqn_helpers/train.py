@@ -354,3 +354,7 @@ def summarize(history: TrainHistory, config: TrainConfig) -> dict[str, Any]:
             "seed": history.seed, "replay": history.replay, "env_steps": history.env_steps,
             "interrupted": history.interrupted, "stop_reason": history.stop_reason, "config": asdict(config),
             "history": curves}
+
+# %% ../notebooks/04_cartpole_training.ipynb #c04guard
+if __name__ == "__main__" and "__file__" in globals():  # python -m prdqn_helpers.train: not the command line
+    sys.exit("the command line is `python -m prdqn_helpers` (prdqn_helpers/__main__.py); this module has none")

@@ -332,3 +332,10 @@ def test_the_solved_weights_are_kept_beside_the_last_ones(full_budget, tmp_path)
         assert summary["checkpoints"] == {"last": "checkpoint.pt", "solved": "checkpoint.pt"}
         assert summary["stop_reason"] == "solved" and summary["env_steps"] == 200
         assert not (out / "checkpoint_solved.pt").exists()
+
+
+@pytest.mark.slow
+def test_the_train_module_run_as_a_script_points_to_the_command_line(tmp_path) -> None:
+    done = subprocess.run([sys.executable, "-m", "prdqn_helpers.train", "--seed", "1", "--out", str(tmp_path / "a")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "python -m prdqn_helpers" in done.stderr and not (tmp_path / "a").exists()
