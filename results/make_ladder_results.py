@@ -39,9 +39,8 @@ ORIGINAL = {
     "target_sync_every": NEVER, "target_copy_every_episodes": 100, "train_episode_cap": 300, "n_step": 1,
 }
 CHOICES = OriginalChoices._fields  # the settings that are not TrainConfig's: they go to train_original
-DEFAULTS = {name: OriginalChoices._field_defaults[name] if name in CHOICES else getattr(TrainConfig(), name)
-            for name in ORIGINAL}
 _D = TrainConfig()  # the defaults the ladder climbs to; its labels quote them
+DEFAULTS = {name: OriginalChoices._field_defaults[name] if name in CHOICES else getattr(_D, name) for name in ORIGINAL}
 _LOSS = "squared loss" if _D.huber_delta is None else f"Huber loss (delta {_D.huber_delta:g})"
 REPAIRS = [  # (rung label, the fields it sets back to the defaults), applied cumulatively; seed README defect
     ("original", ()),
@@ -78,7 +77,7 @@ def rungs() -> dict[str, dict]:
 
 def job(label: str, change: dict, seed: int) -> OriginalJob:
     """The run of one rung and seed: `change`'s TrainConfig fields in its config, the rest in its choices."""
-    config = dataclasses.replace(TrainConfig(), full_budget=True,
+    config = dataclasses.replace(_D, full_budget=True,
                                  **{name: value for name, value in change.items() if name not in CHOICES})
     choices = OriginalChoices(**{name: value for name, value in change.items() if name in CHOICES})
     return OriginalJob(config, seed, "prioritized", label, choices)

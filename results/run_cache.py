@@ -3,9 +3,9 @@
 Every run's result goes to its own file, results/runs/<script>/<key>.json (gitignored), written the moment the run
 comes back: to a temporary file in the same folder, then renamed over the final name (`os.replace`), so a file
 under its final name is always complete. The key names the run (label, replay kind, seed) and ends with a hash
-of the task function's name and the whole job, its config included (the fields that differ from the defaults):
-a job that changes gets a new key and never reuses a stale record (the config's fields are compared with a fixed
-reference, KEY_REFERENCE, so a run that takes a default whose value changed gets a new key too). The key does not
+of the task function's name and the whole job, its config included (the fields that differ from a fixed
+reference, KEY_REFERENCE): a job that changes gets a new key and never reuses a stale record, and a run that takes
+a default whose value has changed since gets a new key too. The key does not
 see code: after a change to code that changes the runs, delete the script's folder.
 """
 

@@ -1,12 +1,18 @@
-"""results/make_remedies_sweep.py: the selection rule and stage 2's candidates, on made-up runs (no training)."""
+"""results/make_remedies_sweep.py: the selection rule and stage 2's candidates, on made-up runs (no training); then
+the committed sweep files: the rule still picks today's defaults, and the numbers notebooks 03 and 04 quote."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from pathlib import Path
 
+from prdqn_helpers.train import TrainConfig
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "results"))
 import make_remedies_sweep as sweep  # noqa: E402  (results/ is a folder of scripts, not a package)
+from run_cache import reference_config  # noqa: E402
 
 
 def fake_runs(label: str, steps: list[int | None], post: list[float | None], finals: list[float],
@@ -48,12 +54,6 @@ def test_stage_2_combines_the_pick_with_the_changes_that_helped_and_never_overri
 def test_the_defaults_are_the_committed_sweeps_pick_for_prioritized_replay() -> None:
     """TrainConfig() is the remedies sweep's base with the change the rule picks from the committed stage 2 file,
     and the rule, re-applied to that file's runs, still picks it (for both replay kinds)."""
-    import dataclasses
-    import json
-
-    from prdqn_helpers.train import TrainConfig
-    from run_cache import reference_config
-
     record = json.loads(sweep.OUTPUT_2.read_text())
     runs = json.loads(sweep.OUTPUT.read_text())["runs"] + record["runs"]
     tables = sweep.tables_of(runs)
@@ -68,8 +68,6 @@ def test_the_numbers_notebooks_03_and_04_quote() -> None:
     """Notebook 03 (section 3.3) and 04 (section 4) quote these medians over the five tuning seeds, prioritized
     replay: post-solve fraction with Huber's loss and one-step returns, the squared loss, 8-step returns, both;
     and the median first confirmed pass without and with both."""
-    import json
-
     table = sweep.tables_of(json.loads(sweep.OUTPUT.read_text())["runs"])["prioritized"]
     post = {label: round(table[label]["median_post_solve"], 2)
             for label in ("none", "squared loss", "8-step returns", "squared loss + 8-step")}
