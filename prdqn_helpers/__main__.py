@@ -1,6 +1,4 @@
-"""`python -m prdqn_helpers`: the command line (`prdqn_helpers.cli`, hand-written), so that no exported module
-imports it."""
-
+"""`python -m prdqn_helpers`: the command line (cli.py), started here so that no exported module imports it."""
 import sys
 
 from prdqn_helpers.cli import main

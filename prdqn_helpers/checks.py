@@ -1,12 +1,14 @@
 """Argument checks, in one place (hand-written: no notebook teaches them). Each returns the value as the caller
-stores it, or raises ``ValueError`` (``IndexError`` for an out-of-range slot) naming the argument and quoting the
-bad value (never a whole array); callers check before changing anything, so a rejected call changes nothing."""
+stores it, or raises ValueError (IndexError for an out-of-range slot) naming the argument and quoting the bad value
+(never a whole array); callers check before changing anything, so a rejected call changes nothing."""
 
 import math
 import numbers
 import operator
 
 import numpy as np
+
+BOOLS = (bool, np.bool_)
 
 
 def _quote(value: object) -> str:
@@ -15,15 +17,15 @@ def _quote(value: object) -> str:
 
 
 def _first_bad(arr: np.ndarray, bad: np.ndarray) -> str:
-    """The first element of ``arr`` where ``bad`` holds, with its position (for error messages)."""
+    """The first element of `arr` where `bad` holds, with its position."""
     at = int(np.argmax(bad.ravel()))
     return f"{arr.ravel()[at].item()!r}" + (f" at position {at}" if arr.ndim else "")
 
 
 def check_int(name: str, value: object, low: int | None = None, high: int | None = None) -> int:
-    """``value`` as an ``int`` in ``[low, high]`` (Python or NumPy integer; bools and 2.0 rejected)."""
+    """`value` as an int in [low, high] (Python or NumPy integer; bools and 2.0 refused)."""
     try:
-        number = None if isinstance(value, (bool, np.bool_)) else operator.index(value)
+        number = None if isinstance(value, BOOLS) else operator.index(value)
     except TypeError:
         number = None
     if number is None or (low is not None and number < low) or (high is not None and number > high):
@@ -34,45 +36,43 @@ def check_int(name: str, value: object, low: int | None = None, high: int | None
 
 def check_real(name: str, value: object, low: float = -math.inf, high: float = math.inf,
                low_open: bool = False, high_open: bool = False) -> float:
-    """``value`` as a finite ``float`` in the interval from ``low`` to ``high`` (ends open if asked)."""
-    # A float is settled at once; the test for numbers.Real alone costs more than the rest of the check.
-    ok = type(value) is float or (not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real))
+    """`value` as a finite float from `low` to `high` (ends open if asked)."""
+    # A float is settled at once: the test for numbers.Real alone costs more than the rest of the check.
+    ok = type(value) is float or (not isinstance(value, BOOLS) and isinstance(value, numbers.Real))
     number = float(value) if ok else math.nan  # type: ignore[arg-type]
     if not (math.isfinite(number) and (number > low if low_open else number >= low)
             and (number < high if high_open else number <= high)):
         opening = "(" if low_open or low == -math.inf else "["  # an infinite end is never in the interval
         closing = ")" if high_open or high == math.inf else "]"
-        interval = f"{opening}{low:g}, {high:g}{closing}"
-        raise ValueError(f"{name} must be a finite number in {interval}, got {_quote(value)}")
+        raise ValueError(f"{name} must be a finite number in {opening}{low:g}, {high:g}{closing}, got {_quote(value)}")
     return number
 
 
 def check_bool(name: str, value: object) -> bool:
-    """``value`` if it is a ``bool`` (or NumPy bool): a string such as "False" would count as true."""
-    if not isinstance(value, (bool, np.bool_)):
+    """`value` if it is a bool or NumPy bool (the string "False" would count as true)."""
+    if not isinstance(value, BOOLS):
         raise ValueError(f"{name} must be True or False, got {_quote(value)}")
     return bool(value)
 
 
 def check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
-    """``value`` if it is one of ``choices`` (a string: an array or list is refused, not compared element-wise)."""
+    """`value` if it is one of the strings `choices` (an array is refused, not compared element-wise)."""
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {_quote(value)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def check_rng(name: str, value: object) -> np.random.Generator:
-    """``value`` if it is a ``numpy.random.Generator`` (library code never uses global random state)."""
+    """`value` if it is a numpy.random.Generator (library code never uses global random state)."""
     if not isinstance(value, np.random.Generator):
         raise ValueError(f"{name} must be a numpy.random.Generator (np.random.default_rng(seed)), got {_quote(value)}")
     return value
 
 
 def check_shape(name: str, value: object) -> tuple[int, ...]:
-    """A shape: an integer ``d`` >= 1 (meaning ``(d,)``) or a non-empty tuple of them."""
-    dims = (value,) if isinstance(value, (int, np.integer)) else value
+    """A shape: an integer d >= 1 (meaning (d,)) or a non-empty tuple of them."""
     try:
-        shape = tuple(check_int(name, d, 1) for d in dims)  # type: ignore[union-attr]
+        shape = tuple(check_int(name, d, 1) for d in ((value,) if isinstance(value, (int, np.integer)) else value))
     except (TypeError, ValueError):
         shape = ()
     if not shape:
@@ -81,14 +81,12 @@ def check_shape(name: str, value: object) -> tuple[int, ...]:
 
 
 def check_indices(name: str, value: object, size: int) -> np.ndarray:
-    """Integer slot indices as int64 (same shape); ``IndexError`` for one outside ``[0, size)``."""
+    """Integer slot indices as int64 (same shape); IndexError for one outside [0, size)."""
     arr = np.asarray(value)
-    if arr.size == 0:
-        return arr.astype(np.int64)
-    if arr.dtype.kind not in "iu":
+    if arr.size and arr.dtype.kind not in "iu":
         raise ValueError(f"{name} must be integers, got dtype {arr.dtype}: {_quote(value)}")
     idx = arr.astype(np.int64, copy=False)
-    if idx.view(np.uint64).max() >= size:  # one pass: negatives (and huge uint64) wrap past size
+    if idx.size and idx.view(np.uint64).max() >= size:  # one pass: negatives (and huge uint64) wrap past size
         raise IndexError(f"{name} must be in [0, {size}), got {_first_bad(arr, (idx < 0) | (idx >= size))}")
     return idx
 
@@ -98,10 +96,9 @@ _KINDS = {"real": ("iuf", "real numbers"), "int": ("iu", "integers"), "flag": ("
 
 def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = np.float64,
                 kind: str = "real", low: float | None = None, high: float | None = None) -> np.ndarray:
-    """``value`` as a new array of ``shape`` (a None in it: any length; a 0-d value is broadcast to a shape without
-    None) and ``dtype``, checked by ``kind``: ``"real"`` finite (also after the cast), ``"int"`` integers (no bools or
-    floats) that ``dtype`` (an integer type) can hold, each ``>= low`` and ``<= high`` if given; ``"flag"`` booleans
-    or 0/1. Cost: O(size), a few passes."""
+    """`value` as a new array of `shape` (None: any length; a 0-d value broadcasts to a shape without None) and
+    `dtype`, by `kind`: "real" finite (after the cast too), "int" integers `dtype` can hold, each in [low, high]
+    where given; "flag" booleans or 0/1. Cost: O(size), a few passes."""
     arr = np.asarray(value)
     allowed, what = _KINDS[kind]
     if arr.dtype.kind not in allowed:
@@ -112,34 +109,32 @@ def check_array(name: str, value: object, shape: tuple[int, ...], dtype: type = 
             raise ValueError(f"{name} must have shape {shape}, got shape {arr.shape}")
         arr = np.broadcast_to(arr, shape)
     if kind == "flag":
-        bad = None if arr.dtype.kind == "b" else (arr != 0) & (arr != 1)
-        if bad is not None and bad.any():
-            raise ValueError(f"{name} must be booleans or 0/1, got {_first_bad(arr, bad)}")
+        if arr.dtype.kind != "b":
+            check_where(name, arr, (arr == 0) | (arr == 1), "be booleans or 0/1")
         return arr.astype(dtype)
     if kind == "int" and arr.dtype != dtype and not np.can_cast(arr.dtype, dtype):
-        # Bounds on the values as given: the cast would wrap (uint64 2**64 - 1 to int64 -1) and pass ``low``.
+        # Bounds on the values as given: the cast would wrap (uint64 2**64 - 1 to int64 -1) and pass `low`.
         given, want = np.iinfo(arr.dtype), np.iinfo(dtype)
-        fits = (arr >= max(want.min, given.min)) & (arr <= min(want.max, given.max))  # bounds arr's dtype can hold
-        if not fits.all():
-            raise ValueError(f"{name} must fit in {np.dtype(dtype).name}, got {_first_bad(arr, ~fits)}")
+        check_where(name, arr, (arr >= max(want.min, given.min)) & (arr <= min(want.max, given.max)),
+                    f"fit in {np.dtype(dtype).name}")
     if arr.dtype.kind == "f" and arr.dtype.itemsize > np.dtype(dtype).itemsize:
-        with np.errstate(over="ignore"):  # a value too large for ``dtype`` is reported below, as given
+        with np.errstate(over="ignore"):  # a float too large for `dtype` is reported below, as given
             out = arr.astype(dtype)
     else:
         out = arr.astype(dtype)
     if kind == "real" and arr.dtype.kind == "f" and not np.isfinite(out).all():  # only floats can be NaN or inf
         finite = np.isfinite(out)
-        reason = f"fit in {np.dtype(dtype).name}" if np.isfinite(arr[~finite]).all() else "be finite"
-        raise ValueError(f"{name} must {reason}, got {_first_bad(arr, ~finite)}")
+        check_where(name, arr, finite, f"fit in {np.dtype(dtype).name}" if np.isfinite(arr[~finite]).all()
+                    else "be finite")
     if low is not None and arr.size and not arr.min() >= low:
-        raise ValueError(f"{name} must be >= {low:g}, got {_first_bad(arr, ~(arr >= low))}")
+        check_where(name, arr, arr >= low, f"be >= {low:g}")
     if high is not None and arr.size and not arr.max() <= high:
-        raise ValueError(f"{name} must be <= {high:g}, got {_first_bad(arr, ~(arr <= high))}")
+        check_where(name, arr, arr <= high, f"be <= {high:g}")
     return out
 
 
 def check_where(name: str, value: np.ndarray, ok: np.ndarray, rule: str) -> None:
-    """Raise ``ValueError`` "``name`` must ``rule``, got <the first value where ``ok`` is False>" unless all of
-    ``ok`` (booleans, the shape of ``value``) holds: for a rule the caller computes. Cost: O(size)."""
+    """ValueError "`name` must `rule`, got <the first value where `ok` is False>" unless all of `ok` (booleans of
+    the shape of `value`) holds: for a rule the caller computes. Cost: O(size)."""
     if not ok.all():
         raise ValueError(f"{name} must {rule}, got {_first_bad(np.asarray(value), ~ok)}")

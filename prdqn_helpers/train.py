@@ -2,23 +2,19 @@
 
 # %% auto #0
 __all__ = ['REPLAY_KINDS', 'TrainConfig', 'make_eval_env', 'evaluate', 'derive_seeds', 'exploration_rate', 'make_buffer',
-           'TrainHistory', 'TrainResult', 'learn', 'final_check', 'Bookkeeping', 'MultiStepWindow', 'train',
-           'summarize']
+           'TrainHistory', 'TrainResult', 'learn', 'final_check', 'MultiStepWindow', 'train', 'summarize']
 
 # %% ../notebooks/04_cartpole_training.ipynb #c003
 import copy
 import sys
-import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 import gymnasium as gym
 import numpy as np
-import torch
-from fastcore.basics import patch
-from tqdm import tqdm
 
+from .bookkeeping import Bookkeeping
 from .checks import check_choice, check_int, check_real
 from .dqn import AgentConfig, DQNAgent
 from .replay import PrioritizedReplayBuffer, ReplayBuffer
@@ -61,13 +57,12 @@ class TrainConfig(AgentConfig):
             check_int(name, getattr(self, name), 1)
         check_int("batch_size", self.batch_size, 1, self.buffer_size)
         check_int("warmup_steps", self.warmup_steps, 0)
-        for name in ("eps_start", "eps_end", "beta0"):
+        for name in ("eps_start", "eps_end", "beta0", "alpha"):
             check_real(name, getattr(self, name), 0.0, 1.0)
-        check_real("alpha", self.alpha, 0.0, 1.0)
-        check_real("priority_eps", self.priority_eps, 0.0, low_open=True)
+        for name in ("priority_eps", "reward_scale"):
+            check_real(name, getattr(self, name), 0.0, low_open=True)
         check_real("solve_threshold", self.solve_threshold)
         check_int("n_step", self.n_step, 1, 255)
-        check_real("reward_scale", self.reward_scale, 0.0, low_open=True)
         if not isinstance(self.env_id, str) or not self.env_id:
             raise ValueError(f"env_id must be a non-empty string, got {self.env_id!r}")
 
@@ -138,8 +133,7 @@ class TrainHistory:
 
 class TrainResult(NamedTuple):
     """What `train` returns: the history, the agent with its last weights (None if Ctrl-C came before it existed),
-    and a copy of `agent.state_dict()` taken at the confirmed solve (None if unsolved): the same weights as `agent`
-    unless `full_budget` trained on."""
+    and a copy of `agent.state_dict()` taken at the confirmed solve (None if unsolved; differs only with full_budget)."""
 
     history: TrainHistory
     agent: DQNAgent | None
@@ -168,94 +162,6 @@ def final_check(agent: DQNAgent, final_env: gym.vector.VectorEnv, final_seed: in
     if confirming and mean >= config.solve_threshold:
         history.solved, history.env_steps_to_solve = True, step
     return history.solved
-
-# %% ../notebooks/04_cartpole_training.ipynb #c034f
-class Bookkeeping:
-    """A run's engineering, kept out of the loop. Inside its `with` block torch uses `config.torch_threads` threads,
-    `steps` counts env steps and moves the progress bar; the training returns, the losses (a mean per evaluation
-    window) and the evaluations go to `history`. On leaving, Ctrl-C (KeyboardInterrupt) or a diverged network
-    (FloatingPointError) end the run with what it has and say so in `history.stop_reason` (other errors go on);
-    the bar and the environments are closed, the thread count restored, the clock read."""
-
-    def __init__(self, config: TrainConfig, history: TrainHistory, progress: bool) -> None:
-        self.config, self.history, self.step, self.envs = config, history, 0, []
-        self.start, self.start_cpu = time.perf_counter(), time.process_time()
-        self.episode_return, self.loss_sum, self.loss_count = 0.0, 0.0, 0  # the running episode and loss window
-        self.bar = tqdm(total=config.total_env_steps, unit="step", disable=not progress, file=sys.stderr,
-                        mininterval=0.5, dynamic_ncols=True)
-
-    def __enter__(self) -> "Bookkeeping":
-        self.threads_before = torch.get_num_threads()
-        torch.set_num_threads(self.config.torch_threads)
-        return self
-
-    def closing(self, env: Any) -> Any:
-        """`env`, to be closed when the run ends."""
-        self.envs.append(env)
-        return env
-
-    def steps(self, exploration: Callable[[TrainConfig, int], float]) -> Iterator[tuple[int, float]]:
-        """Env steps 1, 2, ... to the budget, each with its epsilon `exploration(config, step - 1)`."""
-        for self.step in range(1, self.config.total_env_steps + 1):
-            epsilon = exploration(self.config, self.step - 1)
-            yield self.step, epsilon
-            if self.step % 250 == 0:  # the bar: recent training return, epsilon, last evaluation
-                self.bar.set_postfix_str(f"return {np.mean(self.history.episode_returns[-10:] or [0]):.0f}  "
-                                         f"eps {epsilon:.2f}  eval {(self.history.eval_means or [0])[-1]:.0f}",
-                                         refresh=False)
-                self.bar.update(self.step - self.bar.n)
-
-# %% ../notebooks/04_cartpole_training.ipynb #c034e
-@patch
-def add_reward(self: Bookkeeping, reward: float, episode_over: bool) -> None:
-    """Add a training reward to the running episode's return; record the episode when it is over."""
-    self.episode_return += float(reward)
-    if episode_over:
-        self.history.episode_end_steps.append(self.step)
-        self.history.episode_returns.append(self.episode_return)
-        self.episode_return = 0.0
-
-
-@patch
-def add_loss(self: Bookkeeping, loss: float) -> None:
-    self.loss_sum, self.loss_count = self.loss_sum + loss, self.loss_count + 1
-
-
-@patch
-def add_evaluation(self: Bookkeeping, mean: float) -> float:
-    """Record an evaluation's mean at this step, closing the loss window first; return the mean."""
-    self.close_loss_window()
-    self.history.eval_steps.append(self.step)
-    self.history.eval_means.append(mean)
-    return mean
-
-
-@patch
-def close_loss_window(self: Bookkeeping) -> None:
-    if self.loss_count:
-        self.history.loss_steps.append(self.step)
-        self.history.losses.append(self.loss_sum / self.loss_count)
-        self.loss_sum, self.loss_count = 0.0, 0
-
-
-@patch
-def __exit__(self: Bookkeeping, kind: type | None, error: BaseException | None, traceback: Any) -> bool:
-    """End the run's record; swallow (return True for) Ctrl-C and divergence, which end a run, not the program."""
-    stopped = kind is not None and issubclass(kind, (KeyboardInterrupt, FloatingPointError))
-    if stopped:
-        interrupted = issubclass(kind, KeyboardInterrupt)  # else from learn: the network diverged
-        self.history.interrupted = interrupted
-        self.history.stop_reason = "interrupted" if interrupted else f"diverged: {error}"
-    self.bar.update(self.step - self.bar.n)
-    self.bar.close()
-    for env in self.envs:
-        env.close()
-    torch.set_num_threads(self.threads_before)
-    self.close_loss_window()  # the last, partial window (a budget not a multiple of eval_every, or a stop)
-    self.history.env_steps = self.step
-    self.history.wall_seconds = time.perf_counter() - self.start
-    self.history.cpu_seconds = time.process_time() - self.start_cpu
-    return stopped
 
 # %% ../notebooks/04_cartpole_training.ipynb #c034x
 class MultiStepWindow:
@@ -288,11 +194,10 @@ def train(config: TrainConfig = TrainConfig(), seed: int = 0, replay: str = "pri
           buffer_factory: Callable[[TrainConfig, str, tuple[int, ...]], ReplayBuffer] | None = None,
           exploration: Callable[[TrainConfig, int], float] = exploration_rate,
           on_episode_end: Callable[[DQNAgent, int], None] | None = None) -> TrainResult:
-    """Train a Double DQN agent with prioritized or uniform replay; `seed` seeds everything once (the caller's global
-    generators are left alone). `on_eval(step, agent, buffer)` runs after each evaluation. A variant comes in as
-    `make_env(env_id)` (the training environment), `buffer_factory(config, replay, obs_shape)` (None: `make_buffer`),
-    `exploration(config, step)` (epsilon) and `on_episode_end(agent, episodes_so_far)`. Ctrl-C and divergence end
-    the run with what it has (`Bookkeeping`). ValueError for a bad config, seed, replay kind, or non-discrete actions."""
+    """Train a Double DQN agent with prioritized or uniform replay; `seed` seeds everything once (not the caller's
+    global generators). `on_eval(step, agent, buffer)` runs after each evaluation; a variant comes in through the
+    keyword hooks (`buffer_factory` None: `make_buffer`). Ctrl-C and divergence end the run with what it has
+    (`Bookkeeping`). ValueError for a bad config, seed, replay kind, or non-discrete actions."""
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
     check_choice("replay", replay, REPLAY_KINDS)
