@@ -17,10 +17,7 @@ DEFAULT_ROOT_WIDTH = 2048  # most children the root may have (searched with one 
 
 # %% ../notebooks/01_sum_tree.ipynb #cell-022
 class _WideTree:
-    """Leaves and internal levels of a tree whose nodes combine their ``fanout`` children with ``reduce``.
-    ``_levels[0]`` holds the leaves, padded with ``empty`` to whole rows of ``fanout``; each level above
-    holds ``reduce`` of each row below (recomputed at each update, never patched: no rounding error piles
-    up), up to the root's at most ``root_width`` children. ``SumTree`` and ``MinTree`` set the ufunc."""
+    """A tree's levels, leaves (padded with ``empty``) first; each node holds ``reduce`` of its ``fanout`` children."""
 
     reduce: np.ufunc = np.add
     empty: float = 0.0
@@ -28,84 +25,60 @@ class _WideTree:
     max_value: float = float(np.finfo(np.float64).max)  # the largest value a slot may hold (less in a SumTree)
 
     def __init__(self, capacity: int, fanout: int = DEFAULT_FANOUT, root_width: int = DEFAULT_ROOT_WIDTH) -> None:
-        self.capacity = check_int("capacity", capacity, 1)
-        self.fanout = check_int("fanout", fanout, 2)
+        self.capacity, self.fanout = check_int("capacity", capacity, 1), check_int("fanout", fanout, 2)
         self.root_width = check_int("root_width", root_width, 1)
         sizes = [self.capacity]
         while sizes[-1] > self.root_width:
             sizes[-1] = -(-sizes[-1] // self.fanout) * self.fanout  # pad to whole rows of children
             sizes.append(sizes[-1] // self.fanout)
-        self._levels = [np.full(size, self.empty) for size in sizes]
-        self._make_views()
+        self.__setstate__({"_levels": [np.full(size, self.empty) for size in sizes]})  # and make the views
 
-    def _make_views(self) -> None:
-        self._rows = [level.reshape(-1, self.fanout) for level in self._levels[:-1]]  # a row of children per parent
-        self._leaves = self._levels[0][: self.capacity]  # read-only view for callers
-        self._leaves.flags.writeable = False
-
-    # copy.deepcopy and pickle would turn each view into an array of its own, which updates no longer reach:
-    # the state is everything but the views, which a copy makes again from its own levels.
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict:  # a copy (deepcopy, pickle) makes its own views: copied ones would miss updates
         return {key: value for key, value in self.__dict__.items() if key not in ("_rows", "_leaves")}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._make_views()
+        self._rows = [level.reshape(-1, self.fanout) for level in self._levels[:-1]]  # a row of children per parent
+        self._leaves = self._levels[0][: self.capacity]
+        self._leaves.flags.writeable = False
+
+    @property
+    def leaves(self) -> np.ndarray:
+        """The stored leaf values, float64 (capacity,): a read-only view, no copy. Cost: O(1)."""
+        return self._leaves
+
+    def priorities(self, indices: ArrayLike) -> np.ndarray:
+        """Copies of the leaf values at ``indices`` (float64, same shape). Cost: O(B)."""
+        return self._leaves[check_indices("indices", indices, self.capacity)]
+
+    def levels(self) -> list[np.ndarray]:
+        """Copies of every level, leaves first, up to the root's children (their number is the depth)."""
+        return [level.copy() for level in self._levels]
 
 # %% ../notebooks/01_sum_tree.ipynb #code-update
 @patch
 def update(self: _WideTree, indices: ArrayLike, values: ArrayLike, check: bool = True) -> None:
-    """Store ``values[i]`` (floats in ``[0, max_value]``, same shape or one for all) at slot ``indices[i]`` (ints in
-    ``[0, capacity)``, any shape); a repeated index keeps its LAST value. Bad input raises ``ValueError`` or
-    ``IndexError`` before anything is written (``check=False`` skips the checks, for a caller that made them).
-    Cost: O(B * fanout * depth + root_width) for B indices, a few NumPy calls per level."""
+    """Store ``values`` (floats in ``[0, max_value]``, or one for all) at slots ``indices``; the LAST of repeats wins.
+    ``ValueError``/``IndexError`` before any write, unless ``check=False``. Cost: O(B * fanout * depth + root_width)."""
     if check:
         indices = check_indices("indices", indices, self.capacity)
         values = check_array(self.value_name, values, indices.shape, low=0.0, high=self.max_value)
     idx, val = np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=np.float64)
-    if val.shape != idx.shape:  # one value for all slots
-        val = np.broadcast_to(val, idx.shape)
-    idx, val = idx.ravel(), val.ravel()
+    val = val if val.shape == idx.shape else np.broadcast_to(val, idx.shape)  # one value for all slots
+    node, val = idx.ravel(), val.ravel()  # the touched nodes of a level, leaves first
     leaves = self._levels[0]
-    leaves[idx] = val
-    if not (leaves.take(idx) == val).all():  # NumPy does not promise which repeat wins: the last one
-        last = idx.size - 1 - np.unique(idx[::-1], return_index=True)[1]
-        leaves[idx[last]] = val[last]
-    node = idx
+    leaves[node] = val
+    if not (leaves.take(node) == val).all():  # NumPy does not promise which repeat wins: the last one
+        last = node.size - 1 - np.unique(node[::-1], return_index=True)[1]
+        leaves[node[last]] = val[last]
     for rows, parents in zip(self._rows, self._levels[1:]):
         node = node // self.fanout
         parents[node] = self.reduce.reduce(rows.take(node, axis=0), axis=1)  # recomputed from the children
     self._update_root()
 
-# %% ../notebooks/01_sum_tree.ipynb #code-readers
-@patch(as_prop=True)
-def leaves(self: _WideTree) -> np.ndarray:
-    """The stored leaf values, float64 (capacity,): a read-only view, no copy. Cost: O(1)."""
-    return self._leaves
-
-
-@patch
-def priorities(self: _WideTree, indices: ArrayLike) -> np.ndarray:
-    """Copies of the leaf values at ``indices`` (float64, same shape). Cost: O(B)."""
-    return self._leaves[check_indices("indices", indices, self.capacity)]
-
-
-@patch
-def levels(self: _WideTree) -> list[np.ndarray]:
-    """Copies of every level, leaves first, up to the root's children (their number is the depth)."""
-    return [level.copy() for level in self._levels]
-
 # %% ../notebooks/01_sum_tree.ipynb #cell-024
 class SumTree(_WideTree):
-    """Priorities of ``capacity`` (>= 1) slots, with O(log n) update and proportional search.
-    Invariant: every internal node holds the sum of the priorities of its subtree. ``find(u)`` returns the
-    slot ``i`` with ``S_{i-1} <= u < S_i`` (``S_i = p_0 + ... + p_i``), so a uniform ``u`` in ``[0, total)``
-    picks slot ``i`` with probability ``p_i / total``, never one with priority 0. Nodes below the root have
-    ``fanout`` (>= 2; 2 is binary) children; the root has at most ``root_width`` and keeps their prefix sums:
-    ``SumTree(4, fanout=2, root_width=2)`` with priorities [3, 0, 2, 5] stores leaves [3, 0, 2, 5], root
-    children [3, 7] and root [0, 3, 10] (total 10). Cost: ``update`` of B slots
-    O(B * fanout * depth + root_width), ``find`` of B values O(B * fanout * depth + B log(root_width)). A slot
-    holds at most ``max_value`` = float64's max / (2 * capacity): any sum of slots, rounding included, stays finite."""
+    """Priorities of ``capacity`` slots, each node the sum of its subtree; a slot holds at most ``max_value``."""
 
     reduce, empty, value_name = np.add, 0.0, "priorities"
 
@@ -122,42 +95,35 @@ class SumTree(_WideTree):
         """Sum of all priorities (float). Cost: O(1)."""
         return float(self._prefix[-1])
 
-# %% ../notebooks/01_sum_tree.ipynb #cell-026
-@patch
-def find(self: SumTree, values: ArrayLike) -> np.ndarray:
-    """For each ``u`` in ``values`` (floats, any shape) the slot ``i`` with ``S_{i-1} <= u < S_i``: int64, same
-    shape, each with a positive priority (``u == total`` gives the last positive slot). Raises ``ValueError``
-    if the tree is empty (total 0) or a value is NaN or outside ``[0, total]``. Cost: see ``SumTree``."""
-    u = check_array("values", values, np.shape(values), low=0.0)
-    if u.size and u.max() > self.total:
-        raise ValueError(f"values must be <= total = {self.total!r}, got {float(u.max())!r}")
-    return self._find(u.ravel()).reshape(u.shape)
+    def find(self, values: ArrayLike) -> np.ndarray:
+        """Slot ``i`` (int64, same shape) with ``S_{i-1} <= u < S_i`` for each ``u`` in ``values`` (the last positive
+        one for ``u == total``); ``ValueError`` if a ``u`` is NaN or outside ``[0, total]`` or the tree is empty."""
+        u = check_array("values", values, np.shape(values), low=0.0)
+        if u.size and u.max() > self.total:
+            raise ValueError(f"values must be <= total = {self.total!r}, got {float(u.max())!r}")
+        return self._find(u.ravel()).reshape(u.shape)
 
-# %% ../notebooks/01_sum_tree.ipynb #code-descend
-@patch
-def _find(self: SumTree, u: np.ndarray) -> np.ndarray:
-    """``find`` for a 1-D float64 array in ``[0, total]``, which it overwrites: the walk down."""
-    if self.total <= 0.0:
-        raise ValueError(f"cannot search an empty tree: every priority is 0 (total = {self.total!r})")
-    np.minimum(u, math.nextafter(self.total, 0.0), out=u)  # u == total would fall off the end
-    node = self._prefix[1:].searchsorted(u, side="right")  # the root: first child whose prefix sum passes u
-    u -= self._prefix[node]  # an exact lower bound, so u stays >= 0
-    k = self.fanout
-    running = np.zeros((u.size, k + 1))  # running[:, j] = r_j, the sum of children 0..j-1 (equation 6)
-    passes, row_total = running[:, 1:], running[:, -1]  # views: r_1..r_K, and r_K
-    row_starts = np.arange(0, u.size * (k + 1), k + 1)
-    for rows in reversed(self._rows):
-        np.add.accumulate(rows.take(node, axis=0), axis=1, out=passes)  # np.cumsum, minus its wrapper
-        np.minimum(u, np.nextafter(row_total, 0.0), out=u)  # stay below the row's own total
-        j = (passes > u[:, None]).argmax(axis=1)  # the first child whose running sum passes u
-        u -= running.take(row_starts + j)  # u - r_j >= 0, since r_j <= u
-        node = node * k + j
-    return node
+    def _find(self, u: np.ndarray) -> np.ndarray:
+        """``find`` for a 1-D float64 array (overwritten). Cost: O(B * fanout * depth + B log(root_width))."""
+        if self.total <= 0.0:
+            raise ValueError(f"cannot search an empty tree: every priority is 0 (total = {self.total!r})")
+        np.minimum(u, math.nextafter(self.total, 0.0), out=u)  # u == total would fall off the end
+        node = self._prefix[1:].searchsorted(u, side="right")  # the root: first child whose prefix sum passes u
+        u -= self._prefix[node]  # an exact lower bound, so u stays >= 0
+        running = np.zeros((u.size, self.fanout + 1))  # running[:, j] = r_j, the sum of children 0..j-1 (equation 6)
+        passes, row_total = running[:, 1:], running[:, -1]  # views: r_1..r_K, and r_K
+        row_starts = np.arange(0, running.size, self.fanout + 1)
+        for rows in reversed(self._rows):
+            np.add.accumulate(rows.take(node, axis=0), axis=1, out=passes)  # np.cumsum, minus its wrapper
+            np.minimum(u, np.nextafter(row_total, 0.0), out=u)  # stay below the row's own total
+            j = (passes > u[:, None]).argmax(axis=1)  # the first child whose running sum passes u
+            u -= running.take(row_starts + j)  # u - r_j >= 0, since r_j <= u
+            node = node * self.fanout + j
+        return node
 
 # %% ../notebooks/01_sum_tree.ipynb #cell-028
 class MinTree(_WideTree):
-    """The smallest value stored in ``capacity`` slots, with O(log n) update: every internal node holds the
-    minimum of its subtree; never-written slots hold ``+inf``. Args, layout and costs as ``SumTree``."""
+    """The smallest value in ``capacity`` slots (never-written ones hold ``+inf``), with O(log n) update."""
 
     reduce, empty, value_name = np.minimum, np.inf, "values"
     _min = np.inf  # until the first update
@@ -172,11 +138,8 @@ class MinTree(_WideTree):
 
 # %% ../notebooks/01_sum_tree.ipynb #cell-030
 def stratified_sample(tree: SumTree, batch_size: int, rng: np.random.Generator) -> np.ndarray:
-    """int64 (B,) slots of a non-empty ``tree``, one per equal segment of ``[0, total)`` (equation 8, B uniforms
-    from ``rng``): slot ``i`` appears ``B * p_i / total`` times per batch in expectation, never with priority 0.
-    Raises ``ValueError`` for a bad ``batch_size`` B or ``rng``, or an empty tree. Cost: O(B) plus one ``find``."""
+    """int64 (B,) slots of a non-empty ``tree``, one per equal segment of ``[0, total)`` (equation 8): slot ``i``
+    comes ``B * p_i / total`` times per batch on average. ``ValueError`` for a bad B or ``rng``, or an empty tree."""
     batch_size, rng = check_int("batch_size", batch_size, 1), check_rng("rng", rng)
-    values = rng.random(batch_size)  # u_k = (k + xi_k) * total / B, in place
-    values += np.arange(batch_size)
-    values *= tree.total / batch_size
+    values = (rng.random(batch_size) + np.arange(batch_size)) * (tree.total / batch_size)  # u_k, equation 8
     return tree._find(values)  # valid by construction: find's checks are not needed
