@@ -14,10 +14,8 @@ from .sum_tree import MinTree, SumTree, stratified_sample
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-020
 class Batch(NamedTuple):
-    """``B`` sampled transitions, fresh arrays: obs, next_obs (B, *obs_shape) float32; actions (B,) int64;
-    rewards, terminated (B,) float32 (terminated 1.0 = the episode ended, not truncated); weights (B,)
-    float32 IS weights in (0, 1] (1.0 for uniform replay); indices (B,) int64, the slots sampled; steps (B,) uint8,
-    the number of rewards each reward sums (1 unless the loop stores multi-step transitions, notebook 04)."""
+    """``B`` sampled transitions in fresh arrays: obs, next_obs (B, *obs_shape) float32; actions (B,) int64; rewards,
+    terminated (B,) float32; weights (B,) float32 in (0, 1]; indices (B,) int64, the slots; steps (B,) uint8."""
 
     obs: np.ndarray
     actions: np.ndarray
@@ -30,34 +28,34 @@ class Batch(NamedTuple):
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-022
 class ReplayBuffer:
-    """Uniform replay of the newest ``capacity`` (>= 1) transitions, transition ``t`` in slot ``t % capacity``:
-    obs, next_obs (capacity, *obs_shape) float32, actions int64, rewards, terminated float32,
-    steps uint8. A bad argument
-    raises ``ValueError`` (``IndexError`` for a slot) naming it, before anything is written."""
+    """Uniform replay of the newest ``capacity`` (>= 1) transitions, transition ``t`` in slot ``t % capacity``. A bad
+    argument raises ``ValueError`` (``IndexError`` for a slot) naming it, before anything is written."""
 
     def __init__(self, capacity: int, obs_shape: tuple[int, ...] | int) -> None:
-        self.capacity = check_int("capacity", capacity, 1)
-        self.obs_shape = check_shape("obs_shape", obs_shape)
-        self._obs = np.zeros((self.capacity, *self.obs_shape), np.float32)
-        self._next_obs = np.zeros((self.capacity, *self.obs_shape), np.float32)
-        self._actions = np.zeros(self.capacity, np.int64)
-        self._rewards = np.zeros(self.capacity, np.float32)
-        self._terminated = np.zeros(self.capacity, np.float32)
-        self._steps = np.ones(self.capacity, np.uint8)  # rewards summed in each reward (multi-step, notebook 04)
-        self._cursor = 0  # the slot the next transition goes to
-        self._size = 0  # slots written so far: always slots 0 .. size-1
+        self.capacity, self.obs_shape = check_int("capacity", capacity, 1), check_shape("obs_shape", obs_shape)
+        self._obs, self._next_obs = (np.zeros((self.capacity, *self.obs_shape), np.float32) for _ in range(2))
+        self._actions, self._steps = np.zeros(self.capacity, np.int64), np.ones(self.capacity, np.uint8)
+        self._rewards, self._terminated = np.zeros(self.capacity, np.float32), np.zeros(self.capacity, np.float32)
+        self._cursor, self._size = 0, 0  # the slot the next transition goes to; slots 0 .. size-1 are written
 
     def __len__(self) -> int:
         return self._size
+
+    def _after_write(self, slots: int | np.ndarray) -> None:
+        """Hook for the slot(s) just written: the prioritized buffer gives them a priority."""
+
+    def _draw(self, batch_size: int, beta: float, rng: np.random.Generator) -> tuple:
+        return rng.integers(0, self._size, size=batch_size, dtype=np.int64), np.ones(batch_size, np.float32)
+
+    def _set_priorities(self, indices: np.ndarray, td_errors: np.ndarray) -> None:
+        """Uniform replay keeps no priorities."""
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-022b
 @patch
 def add(self: ReplayBuffer, obs: np.ndarray, action: int, reward: float, next_obs: np.ndarray,
         terminated: bool, steps: int = 1) -> None:
-    """Store one transition in the next slot, over the oldest once full. ``obs``, ``next_obs``: finite reals
-    of ``obs_shape``; ``action`` an integer >= 0; ``reward`` finite; ``terminated`` a bool or 0/1 (False
-    for a time-limit truncation); ``steps`` in [1, 255] the rewards summed in ``reward`` (1: a one-step transition).
-    Cost: O(1) (prioritized: O(log capacity))."""
+    """Store one transition in the next slot, over the oldest once full (``terminated`` False on truncation;
+    ``steps`` in [1, 255]: the rewards summed in ``reward``). Cost: O(1) (prioritized: O(log capacity))."""
     obs = check_array("obs", obs, self.obs_shape, np.float32)
     action = check_array("action", action, (), np.int64, "int", low=0)
     reward = check_array("reward", reward, (), np.float32)
@@ -67,21 +65,14 @@ def add(self: ReplayBuffer, obs: np.ndarray, action: int, reward: float, next_ob
     slot = self._cursor
     self._obs[slot], self._actions[slot], self._rewards[slot] = obs, action, reward
     self._next_obs[slot], self._terminated[slot], self._steps[slot] = next_obs, terminated, steps
-    self._cursor = (slot + 1) % self.capacity
-    self._size = min(self._size + 1, self.capacity)
+    self._cursor, self._size = (slot + 1) % self.capacity, min(self._size + 1, self.capacity)
     self._after_write(slot)
-
-
-@patch
-def _after_write(self: ReplayBuffer, slots: int | np.ndarray) -> None:
-    """Called with the slot(s) just written; the prioritized buffer gives them a priority."""
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-022d
 @patch
 def add_batch(self: ReplayBuffer, obs: np.ndarray, actions: np.ndarray, rewards: np.ndarray,
               next_obs: np.ndarray, terminated: np.ndarray, steps: np.ndarray | None = None) -> None:
-    """Store ``B`` transitions, as ``B`` calls of ``add`` in row order would (arrays with a leading axis of
-    length B >= 1, checked as in ``add``; ``steps`` None: all 1). Cost: O(B) (prioritized: O(B log capacity))."""
+    """Store ``B`` >= 1 transitions (arrays of leading axis B) as B calls of ``add`` would. O(B) (PER: O(B log C))."""
     actions = check_array("actions", actions, (None,), np.int64, "int", low=0)  # (B,): a scalar is refused
     n = check_int("len(actions)", len(actions), 1)
     obs = check_array("obs", obs, (n, *self.obs_shape), np.float32)
@@ -89,13 +80,11 @@ def add_batch(self: ReplayBuffer, obs: np.ndarray, actions: np.ndarray, rewards:
     next_obs = check_array("next_obs", next_obs, (n, *self.obs_shape), np.float32)
     terminated = check_array("terminated", terminated, (n,), np.float32, "flag")
     steps = np.ones(n, np.uint8) if steps is None else check_array("steps", steps, (n,), np.uint8, "int", 1, 255)
-    first = max(n - self.capacity, 0)  # earlier rows would be overwritten within this call
-    slots = (self._cursor + np.arange(first, n)) % self.capacity
-    self._obs[slots], self._actions[slots], self._rewards[slots] = obs[first:], actions[first:], rewards[first:]
-    self._next_obs[slots], self._terminated[slots] = next_obs[first:], terminated[first:]
-    self._steps[slots] = steps[first:]
-    self._cursor = (self._cursor + n) % self.capacity
-    self._size = min(self._size + n, self.capacity)
+    keep = slice(max(n - self.capacity, 0), n)  # earlier rows would be overwritten within this call
+    slots = (self._cursor + np.arange(n)[keep]) % self.capacity
+    self._obs[slots], self._actions[slots], self._rewards[slots] = obs[keep], actions[keep], rewards[keep]
+    self._next_obs[slots], self._terminated[slots], self._steps[slots] = next_obs[keep], terminated[keep], steps[keep]
+    self._cursor, self._size = (self._cursor + n) % self.capacity, min(self._size + n, self.capacity)
     self._after_write(slots)
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-022f
@@ -106,65 +95,43 @@ def sample(self: ReplayBuffer, batch_size: int, beta: float = 1.0, rng: np.rando
     if not self._size:
         raise ValueError("cannot sample from an empty buffer: add transitions first")
     batch_size = check_int("batch_size", batch_size, 1, self._size)
-    beta, rng = check_real("beta", beta, 0.0, 1.0), check_rng("rng", rng)
-    indices, weights = self._draw(batch_size, beta, rng)
-    # ``take`` copies rows several times faster than fancy indexing ``array[indices]``.
-    return Batch(self._obs.take(indices, axis=0), self._actions.take(indices), self._rewards.take(indices),
-                 self._next_obs.take(indices, axis=0), self._terminated.take(indices), weights, indices,
-                 self._steps.take(indices))
-
-
-@patch
-def _draw(self: ReplayBuffer, batch_size: int, beta: float, rng: np.random.Generator) -> tuple:
-    """Uniform: slots 0 .. len-1 equally likely, weights all 1.0."""
-    return rng.integers(0, self._size, size=batch_size, dtype=np.int64), np.ones(batch_size, np.float32)
+    indices, weights = self._draw(batch_size, check_real("beta", beta, 0.0, 1.0), check_rng("rng", rng))
+    return Batch(self._obs.take(indices, axis=0), self._actions.take(indices),  # several times faster than a[indices]
+                 self._rewards.take(indices), self._next_obs.take(indices, axis=0), self._terminated.take(indices),
+                 weights, indices, self._steps.take(indices))
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-022h
 @patch
 def update_priorities(self: ReplayBuffer, indices: np.ndarray, td_errors: np.ndarray) -> None:
-    """Set the priorities of slots ``indices`` (each holding a transition) from their finite, unweighted
-    TD errors (same shape); a repeated slot keeps its last error. Uniform: checks only. Prioritized: a priority
-    above float64's max / (2 * capacity) is refused, so the total stays finite (only alpha near 1 and TD errors
-    near 1e303 reach it). Raises before anything is stored. Cost: O(B log C)."""
+    """Give slots ``indices`` (each holding a transition) priorities from their finite, unweighted TD errors (same
+    shape; a repeated slot keeps its last). Uniform: checks only. Raises before storing anything. Cost: O(B log C)."""
     indices = check_indices("indices", indices, self._size)  # slots 0 .. size-1 hold transitions
-    td_errors = check_array("td_errors", td_errors, indices.shape, np.float64)
-    self._set_priorities(indices, td_errors)
-
-
-@patch
-def _set_priorities(self: ReplayBuffer, indices: np.ndarray, td_errors: np.ndarray) -> None:
-    """Uniform replay keeps no priorities."""
+    self._set_priorities(indices, check_array("td_errors", td_errors, indices.shape, np.float64))
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-024
 class PrioritizedReplayBuffer(ReplayBuffer):
-    """Proportional prioritized replay (Schaul et al. 2016, section 3.3) with ``ReplayBuffer``'s interface: slot
-    ``i`` has priority ``p_i = (|delta_i| + priority_eps) ** alpha`` (``alpha`` in [0, 1], ``priority_eps`` > 0)
-    from its last unweighted TD error and is drawn with probability ``p_i / sum_k p_k``. A ``SumTree`` holds the
-    priorities, a ``MinTree`` the smallest, one number the largest (new transitions get it); ~16.5 bytes per
-    slot. An update for a slot overwritten since it was sampled goes to the transition now in it."""
+    """Proportional prioritized replay (Schaul et al. 2016, section 3.3): slot ``i`` has priority ``p_i = (|delta_i| +
+    priority_eps) ** alpha`` from its last TD error (an update goes to the transition in the slot now), drawn with
+    probability ``p_i / total_priority``. New transitions get ``max_priority``, the largest given so far (the paper's
+    p_1 = 1 at first); ``min_priority`` is ``inf`` while empty; the three read in O(1). ~16.5 bytes per slot."""
 
     def __init__(self, capacity: int, obs_shape: tuple[int, ...] | int, alpha: float = 0.6,
                  priority_eps: float = 1e-6) -> None:
         super().__init__(capacity, obs_shape)
-        # alpha <= 1 keeps every priority finite and >= min(priority_eps, 1) > 0: no overflow, no 0.
-        self.alpha = check_real("alpha", alpha, 0.0, 1.0)
+        self.alpha = check_real("alpha", alpha, 0.0, 1.0)  # <= 1: every priority finite, >= min(priority_eps, 1)
         self.priority_eps = check_real("priority_eps", priority_eps, 0.0, low_open=True)
-        self._sum_tree, self._min_tree = SumTree(self.capacity), MinTree(self.capacity)
-        self._max_priority = 1.0  # the largest priority given so far (the paper's p_1 = 1)
+        self._sum_tree, self._min_tree, self._max_priority = SumTree(self.capacity), MinTree(self.capacity), 1.0
 
     @property
     def max_priority(self) -> float:
-        """The priority the next added transition gets: the largest stored so far (>= 1.0). O(1)."""
         return self._max_priority
 
     @property
     def min_priority(self) -> float:
-        """The smallest priority among stored transitions (``inf`` while empty). O(1)."""
         return self._min_tree.min
 
     @property
     def total_priority(self) -> float:
-        """The sum of the stored transitions' priorities. O(1)."""
         return self._sum_tree.total
 
     def priorities(self, indices: np.ndarray) -> np.ndarray:
@@ -181,8 +148,7 @@ def _after_write(self: PrioritizedReplayBuffer, slots: int | np.ndarray) -> None
 @patch
 def _draw(self: PrioritizedReplayBuffer, batch_size: int, beta: float, rng: np.random.Generator) -> tuple:
     indices = stratified_sample(self._sum_tree, batch_size, rng)  # PER: proportional, stratified
-    # PER (4): w_i = (N P(i))^-beta / (N P_min)^-beta = (p_min / p_i)^beta, in (0, 1].
-    weights = (self._min_tree.min / self._sum_tree.leaves.take(indices)) ** beta
+    weights = (self._min_tree.min / self._sum_tree.leaves.take(indices)) ** beta  # PER (4): (p_min / p_i)^beta
     return indices, np.maximum(weights, np.finfo(np.float32).tiny).astype(np.float32)  # none rounds to 0
 
 # %% ../notebooks/02_prioritized_replay.ipynb #cell-024f
@@ -190,8 +156,7 @@ def _draw(self: PrioritizedReplayBuffer, batch_size: int, beta: float, rng: np.r
 def _set_priorities(self: PrioritizedReplayBuffer, indices: np.ndarray, td_errors: np.ndarray) -> None:
     priorities = (np.abs(td_errors) + self.priority_eps) ** self.alpha  # PER (1)
     largest = priorities.max(initial=0.0)  # one pass answers both questions below
-    bound = self._sum_tree.max_value  # float64's max / (2 * capacity): more, and the total could be inf
-    if largest > bound:
+    if largest > (bound := self._sum_tree.max_value):  # float64's max / (2 capacity): the total stays finite
         check_where("td_errors", td_errors, priorities <= bound,
                     f"give priorities (|td_error| + priority_eps) ** alpha <= {bound:g} (float64's max / (2 * capacity))")
     self._sum_tree.update(indices, priorities, check=False)  # update_priorities has checked its arguments

@@ -8,12 +8,8 @@ from .checks import check_int, check_real
 
 
 def linear_schedule(start: float, end: float, duration: int, step: int) -> float:
-    """``start + (end - start) * min(step / duration, 1)`` (float; ``duration`` >= 1, ``step`` >= 0, integers):
-    beta (0.4 -> 1) and epsilon (1 -> 0.05) both use it. Pure: the value depends only on the arguments, so it
-    is easy to test and the same at a given step whatever was asked before. Raises ``ValueError`` naming a bad
-    argument. Cost: O(1)."""
+    """``start + (end - start) * min(step / duration, 1)`` for integers ``duration`` >= 1, ``step`` >= 0 (else
+    ``ValueError``), e.g. beta 0.4 -> 1, epsilon 1 -> 0.05. Pure: the same at a step whatever was asked before. O(1)."""
     start, end = check_real("start", start), check_real("end", end)
     duration, step = check_int("duration", duration, 1), check_int("step", step, 0)
-    if step >= duration:
-        return end  # exactly, with no rounding error from the interpolation
-    return start + (end - start) * (step / duration)
+    return end if step >= duration else start + (end - start) * (step / duration)  # end exactly, no rounding error
