@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
@@ -20,11 +19,8 @@ from .seeding import MAX_SEED
 # %% ../notebooks/03_double_dqn.ipynb #c021
 def dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_target: torch.Tensor,
                gamma: float | torch.Tensor) -> torch.Tensor:
-    """DQN's TD target, eq. (3): r + gamma * (1 - terminated) * max_a' Q_target(s', a'), (B,) float32.
-
-    rewards, terminated (B,) float32 (1.0 only if s' is terminal: a truncation bootstraps); next_q_target
-    (B, n_actions) float32; gamma in [0, 1], or a (B,) float32 tensor of them, one per transition (gamma^k for the
-    k-step returns of notebook 04). Cost O(B * n_actions). ValueError on other shapes or gamma."""
+    """DQN's TD target, eq. (3): r + gamma * (1 - terminated) * max_a' Q_target(s', a'), (B,) float32, from (B,) rewards
+    and terminated (1.0 only at a terminal s'), next_q_target (B, n_actions), gamma in [0, 1] or (B,) of them."""
     if isinstance(gamma, torch.Tensor):
         check_array("gamma", gamma, tuple(rewards.shape), np.float32, low=0.0, high=1.0)
     else:
@@ -37,28 +33,21 @@ def dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_target: t
 
 def double_dqn_target(rewards: torch.Tensor, terminated: torch.Tensor, next_q_online: torch.Tensor,
                       next_q_target: torch.Tensor, gamma: float | torch.Tensor) -> torch.Tensor:
-    """Double DQN's TD target, eq. (4): r + gamma * (1 - terminated) * Q_target(s', argmax_a' Q_online(s', a')).
-    The online net selects a' (ties: lowest index), the target net values it; arguments as `dqn_target`'s."""
+    """Double DQN's TD target, eq. (4): the target net's value of the online net's argmax a' (ties: lowest index)."""
     if next_q_online.shape != next_q_target.shape:
         raise ValueError(f"next_q_online {tuple(next_q_online.shape)} and next_q_target "
                          f"{tuple(next_q_target.shape)} must have the same shape")
-    next_actions = next_q_online.argmax(dim=1, keepdim=True)            # the online network selects a'
-    return dqn_target(rewards, terminated, next_q_target.gather(1, next_actions), gamma)  # max of one value
+    return dqn_target(rewards, terminated, next_q_target.gather(1, next_q_online.argmax(dim=1, keepdim=True)), gamma)
 
 # %% ../notebooks/03_double_dqn.ipynb #c029
 @dataclass(frozen=True)
 class AgentConfig:
-    """Every setting of the Double DQN agent (vary it with `dataclasses.replace`); ValueError names a bad one.
-
-    The defaults are the picks of two committed sweeps (appendix E): `lr` and `tau`, then the squared loss, which
-    with notebook 04's 8-step returns keeps the agent solved. Exploration belongs to the loop: `act` takes epsilon.
-    """
-
+    """The agent's settings (vary them with `dataclasses.replace`; `act` takes epsilon); ValueError names a bad one."""
     hidden_sizes: tuple[int, ...] = (128, 128)  # widths of the Q-network's hidden layers (ReLU after each)
     lr: float = 2e-3  # Adam step size (tuned: appendix E)
     gamma: float = 0.99  # discount factor in the TD target, in [0, 1]
     double: bool = True  # True: Double DQN target, eq. (4); False: DQN target, eq. (3)
-    huber_delta: float | None = None  # None: the squared loss; a float: Huber's, linear beyond |TD error| = delta
+    huber_delta: float | None = None  # None: the squared loss (tuned: appendix E); a float: Huber's, linear beyond it
     grad_clip_norm: float | None = 10.0  # clip the global gradient norm to this before each step (None: never)
     tau: float = 0.05  # soft target update rate after every gradient step, eq. (6) (tuned: appendix E)
     target_sync_every: int | None = None  # an int K: hard copy every K gradient steps instead of soft updates
@@ -70,58 +59,42 @@ class AgentConfig:
         for switch in (f.name for f in fields(self) if f.type in (bool, "bool")):  # "False" is not False
             check_bool(switch, getattr(self, switch))
         object.__setattr__(self, "hidden_sizes", check_shape("hidden_sizes", self.hidden_sizes))
-        check_real("lr", self.lr, 0.0, low_open=True)
         check_real("gamma", self.gamma, 0.0, 1.0)
-        if self.huber_delta is not None:
-            check_real("huber_delta", self.huber_delta, 0.0, low_open=True)
-        if self.grad_clip_norm is not None:
-            check_real("grad_clip_norm", self.grad_clip_norm, 0.0, low_open=True)
-        check_real("tau", self.tau, 0.0, 1.0, low_open=True)
+        for name in ("lr", "tau", "adam_eps", "huber_delta", "grad_clip_norm"):  # > 0; None turns the last two off
+            if name in ("lr", "tau", "adam_eps") or getattr(self, name) is not None:
+                check_real(name, getattr(self, name), 0.0, 1.0 if name == "tau" else float("inf"), low_open=True)
         if self.target_sync_every is not None:
             check_int("target_sync_every", self.target_sync_every, 1)
         betas = check_array("adam_betas", self.adam_betas, (None,), low=0.0, high=1.0)
         if betas.shape != (2,) or betas.max() >= 1.0:
             raise ValueError(f"adam_betas must be two numbers in [0, 1), got {self.adam_betas!r}")
         object.__setattr__(self, "adam_betas", tuple(float(b) for b in betas))
-        check_real("adam_eps", self.adam_eps, 0.0, low_open=True)
 
 # %% ../notebooks/03_double_dqn.ipynb #c032
 class QNetwork(nn.Module):
-    """An MLP from an observation to one Q-value per action: obs_dim -> hidden_sizes (ReLU) -> n_actions;
-    `layer_norm` puts a LayerNorm after each hidden Linear, before its ReLU.
-
-    Forward: (B, obs_dim) float32 -> (B, n_actions) float32, cost O(B * number of weights).
-    """
+    """An MLP, (B, obs_dim) -> (B, n_actions) float32: per hidden size Linear, LayerNorm if `layer_norm`, ReLU."""
 
     def __init__(self, obs_dim: int, n_actions: int, hidden_sizes: tuple[int, ...] = (128, 128),
                  layer_norm: bool = False) -> None:
         super().__init__()
         self.obs_dim, self.n_actions = check_int("obs_dim", obs_dim, 1), check_int("n_actions", n_actions, 1)
         sizes = [self.obs_dim, *check_shape("hidden_sizes", hidden_sizes)]
-        layers: list[nn.Module] = []
-        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-            layers += [nn.Linear(fan_in, fan_out), *([nn.LayerNorm(fan_out)] if layer_norm else []), nn.ReLU()]
-        layers.append(nn.Linear(sizes[-1], self.n_actions))
-        self.layers = nn.Sequential(*layers)
+        hidden = [(nn.Linear(fan_in, fan_out), *([nn.LayerNorm(fan_out)] if layer_norm else []), nn.ReLU())
+                  for fan_in, fan_out in zip(sizes[:-1], sizes[1:])]
+        self.layers = nn.Sequential(*(m for block in hidden for m in block), nn.Linear(sizes[-1], self.n_actions))
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
         return self.layers(obs)
 
 # %% ../notebooks/03_double_dqn.ipynb #c036
 class UpdateResult(NamedTuple):
-    """What one `DQNAgent.update` returns, both from before the step: the minimised loss
-    mean_i(w_i * huber(delta_i)), and td_errors (B,) float32 |delta_i|, unweighted (the new priorities' input)."""
-
+    """`DQNAgent.update`'s loss and td_errors, (B,) float32 |delta_i| unweighted, both from before its step."""
     loss: float
     td_errors: np.ndarray
 
 # %% ../notebooks/03_double_dqn.ipynb #c037
 class DQNAgent:
-    """A (Double) DQN agent for `obs_dim` >= 1 inputs and `n_actions` >= 1 (`env.action_space.n`) actions.
-
-    `update` trains `online_net`. `target_net` is a separate frozen copy, not a child module: it changes only
-    by the sync rule (hard copy every `target_sync_every` gradient steps, else soft updates with `tau`).
-    `seed` seeds the initialisation; the caller's torch random state is left as it was."""
+    """A (Double) DQN agent; `target_net` is a frozen copy (not a child module) that only the sync rules change."""
 
     def __init__(self, obs_dim: int, n_actions: int, config: AgentConfig = AgentConfig(), seed: int = 0) -> None:
         self.config = config
@@ -130,53 +103,84 @@ class DQNAgent:
             self.online_net = QNetwork(obs_dim, n_actions, config.hidden_sizes, config.layer_norm)
         self.obs_dim, self.n_actions = self.online_net.obs_dim, self.online_net.n_actions
         self.target_net = copy.deepcopy(self.online_net).requires_grad_(False)  # theta^-: its own module, frozen
-        # fused: one kernel for the whole Adam step instead of a loop over tensors (same rule; ~10% faster update here)
         self.optimizer = torch.optim.Adam(self.online_net.parameters(), lr=config.lr, betas=config.adam_betas,
-                                          eps=config.adam_eps, fused=True)
-        self.gradient_steps = 0  # number of `update` calls so far (drives the hard-sync rule)
-        self.last_grad_norm = float("nan")  # global gradient norm of the last update, before clipping
+                                          eps=config.adam_eps, fused=True)  # fused: one kernel a step, ~10% faster
+        self.gradient_steps, self.last_grad_norm = 0, float("nan")  # `update` calls; its gradient norm before clipping
+
+    def sync_target(self) -> None:
+        """Hard update: copy the online weights into the target network. Cost O(#parameters)."""
+        self.target_net.load_state_dict(self.online_net.state_dict())
+
+    def soft_update(self, tau: float) -> None:
+        """Polyak update (6): theta^- <- (1 - tau) * theta^- + tau * theta, tau in (0, 1]. Cost O(#parameters)."""
+        tau = check_real("tau", tau, 0.0, 1.0, low_open=True)
+        with torch.no_grad():
+            for target_param, online_param in zip(self.target_net.parameters(), self.online_net.parameters()):
+                target_param.lerp_(online_param, tau)
+
+    def q_values(self, obs_batch: Any) -> np.ndarray:
+        """Online Q-values: (B, obs_dim) -> (B, n_actions) float32. Cost: one forward pass."""
+        obs = check_array("obs_batch", obs_batch, (None, self.obs_dim), np.float32)
+        with torch.no_grad():
+            return self.online_net(torch.from_numpy(obs)).numpy()
+
+    def greedy_actions(self, obs_batch: Any) -> np.ndarray:
+        """argmax_a Q_online(s, a) per row (ties: lowest index): (B, obs_dim) -> (B,) int64. Cost: one forward pass."""
+        return self.q_values(obs_batch).argmax(axis=1)
+
+    def act(self, obs: Any, epsilon: float, rng: np.random.Generator) -> int:
+        """Epsilon-greedy action for one obs (obs_dim,): with probability epsilon, uniform in range(n_actions)."""
+        epsilon, rng = check_real("epsilon", epsilon, 0.0, 1.0), check_rng("rng", rng)
+        obs = check_array("obs", obs, (self.obs_dim,), np.float32)
+        return int(rng.integers(self.n_actions)) if rng.random() < epsilon else int(self.greedy_actions(obs[None])[0])
+
+    def state_dict(self) -> dict[str, Any]:
+        """A deep copy of both networks, the optimizer, gradient_steps and config (not the loop's buffer or RNGs)."""
+        return copy.deepcopy({"obs_dim": self.obs_dim, "n_actions": self.n_actions, "config": asdict(self.config),
+                              "online_net": self.online_net.state_dict(), "target_net": self.target_net.state_dict(),
+                              "optimizer": self.optimizer.state_dict(), "gradient_steps": self.gradient_steps})
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Load a copy of `state`, keeping `config.lr`; ValueError if obs_dim, n_actions or hidden_sizes differ."""
+        found = (state["obs_dim"], state["n_actions"], tuple(state["config"]["hidden_sizes"]))
+        if found != (mine := (self.obs_dim, self.n_actions, self.config.hidden_sizes)):
+            raise ValueError(f"state has (obs_dim, n_actions, hidden_sizes) = {found}, this agent {mine}")
+        saved = copy.deepcopy([state[key] for key in ("online_net", "target_net", "optimizer")])  # KeyError first
+        for part, part_state in zip((self.online_net, self.target_net, self.optimizer), saved):
+            part.load_state_dict(part_state)
+        for group in self.optimizer.param_groups:  # the agent's config, not the checkpoint, sets the rate
+            group["lr"] = self.config.lr
+        self.gradient_steps = int(state["gradient_steps"])
 
 # %% ../notebooks/03_double_dqn.ipynb #c037b
 @patch
 def td_targets(self: DQNAgent, rewards: torch.Tensor, terminated: torch.Tensor, next_obs: torch.Tensor,
                steps: torch.Tensor | None = None) -> torch.Tensor:
-    """(B,) float32 TD targets for a batch; `steps` (B,) int64 >= 1: a transition's reward sums that many rewards
-    and its next_obs lies that many steps on, so it bootstraps with gamma^steps (None: all 1).
-    Cost: two forward passes of B rows (one for DQN), no gradient."""
+    """(B,) float32 TD targets, no gradient; `steps` (B,) >= 1 per transition: bootstrap with gamma^steps (None: 1)."""
     gamma = self.config.gamma if steps is None else torch.pow(self.config.gamma, steps.double()).float()
     with torch.no_grad():
         next_q_target = self.target_net(next_obs)
-        if self.config.double:  # Double DQN: the online net selects, the target net evaluates
-            return double_dqn_target(rewards, terminated, self.online_net(next_obs), next_q_target, gamma)
-        return dqn_target(rewards, terminated, next_q_target, gamma)
+        return (double_dqn_target(rewards, terminated, self.online_net(next_obs), next_q_target, gamma)
+                if self.config.double else dqn_target(rewards, terminated, next_q_target, gamma))
 
 # %% ../notebooks/03_double_dqn.ipynb #c037d
 @patch
 def update(self: DQNAgent, batch: Any) -> UpdateResult:
-    """One gradient step on `batch` (loss (5), weights applied once), then the target-sync rule.
-
-    batch: arrays obs, next_obs (B, obs_dim), actions (B,) in [0, n_actions), rewards (B,), terminated (B,) 0/1,
-    weights (B,) >= 0, and optionally steps (B,) ints >= 1 (see `td_targets`; ValueError names a bad one).
-    Cost: three forward passes, one backward."""
-    obs = check_array("batch.obs", batch.obs, (None, self.obs_dim), np.float32)
+    """One gradient step of loss (5) on a `Batch`-like `batch`, then the sync rule; ValueError names a bad field."""
+    obs = torch.from_numpy(check_array("batch.obs", batch.obs, (None, self.obs_dim), np.float32))
     size = check_int("len(batch.obs)", len(obs), 1)
-    actions = check_array("batch.actions", batch.actions, (size,), np.int64, kind="int", low=0)
+    actions = torch.from_numpy(check_array("batch.actions", batch.actions, (size,), np.int64, kind="int", low=0))
     check_int("batch.actions", int(actions.max()), 0, self.n_actions - 1)
-    rewards = check_array("batch.rewards", batch.rewards, (size,), np.float32)
-    next_obs = check_array("batch.next_obs", batch.next_obs, (size, self.obs_dim), np.float32)
-    terminated = check_array("batch.terminated", batch.terminated, (size,), np.float32, kind="flag")
-    weights = check_array("batch.weights", batch.weights, (size,), np.float32, low=0.0)
+    rewards = torch.from_numpy(check_array("batch.rewards", batch.rewards, (size,), np.float32))
+    next_obs = torch.from_numpy(check_array("batch.next_obs", batch.next_obs, (size, self.obs_dim), np.float32))
+    terminated = torch.from_numpy(check_array("batch.terminated", batch.terminated, (size,), np.float32, kind="flag"))
+    weights = torch.from_numpy(check_array("batch.weights", batch.weights, (size,), np.float32, low=0.0))
     steps = getattr(batch, "steps", None)  # multi-step transitions (notebook 04); None: one step each
     steps = None if steps is None else torch.from_numpy(check_array("batch.steps", steps, (size,), np.int64, "int", 1))
-    obs, actions, rewards, next_obs, terminated, weights = map(
-        torch.from_numpy, (obs, actions, rewards, next_obs, terminated, weights))
-
     td_target = self.td_targets(rewards, terminated, next_obs, steps)
     q_taken = self.online_net(obs).gather(1, actions[:, None]).squeeze(1)
-    if self.config.huber_delta is None:  # the squared loss: Huber's quadratic branch everywhere
-        per_sample = 0.5 * (q_taken - td_target) ** 2
-    else:
-        per_sample = F.huber_loss(q_taken, td_target, reduction="none", delta=self.config.huber_delta)
+    per_sample = (0.5 * (q_taken - td_target) ** 2 if self.config.huber_delta is None  # the squared loss by default
+                  else nn.functional.huber_loss(q_taken, td_target, reduction="none", delta=self.config.huber_delta))
     loss = (weights * per_sample).mean()  # PER: the weights are applied once, here
     self.optimizer.zero_grad(set_to_none=True)
     loss.backward()
@@ -188,72 +192,4 @@ def update(self: DQNAgent, batch: Any) -> UpdateResult:
         self.soft_update(self.config.tau)
     elif self.gradient_steps % self.config.target_sync_every == 0:
         self.sync_target()
-    td_errors = (td_target - q_taken.detach()).abs().numpy()
-    return UpdateResult(loss=float(loss.detach()), td_errors=td_errors)
-
-# %% ../notebooks/03_double_dqn.ipynb #c037f
-@patch
-def sync_target(self: DQNAgent) -> None:
-    """Hard update: copy the online weights into the target network. Cost O(#parameters)."""
-    self.target_net.load_state_dict(self.online_net.state_dict())
-
-# %% ../notebooks/03_double_dqn.ipynb #c037h
-@patch
-def soft_update(self: DQNAgent, tau: float) -> None:
-    """Polyak update (6): theta^- <- (1 - tau) * theta^- + tau * theta, tau in (0, 1]. Cost O(#parameters)."""
-    tau = check_real("tau", tau, 0.0, 1.0, low_open=True)
-    with torch.no_grad():
-        for target_param, online_param in zip(self.target_net.parameters(), self.online_net.parameters()):
-            target_param.lerp_(online_param, tau)
-
-# %% ../notebooks/03_double_dqn.ipynb #c045a
-@patch
-def q_values(self: DQNAgent, obs_batch: Any) -> np.ndarray:
-    """Online Q-values: (B, obs_dim) -> (B, n_actions) float32. Cost: one forward pass."""
-    obs = check_array("obs_batch", obs_batch, (None, self.obs_dim), np.float32)
-    with torch.no_grad():
-        return self.online_net(torch.from_numpy(obs)).numpy()
-
-# %% ../notebooks/03_double_dqn.ipynb #c045c
-@patch
-def greedy_actions(self: DQNAgent, obs_batch: Any) -> np.ndarray:
-    """argmax_a Q_online(s, a) per row (ties: lowest index): (B, obs_dim) -> (B,) int64. Cost: one forward pass."""
-    return self.q_values(obs_batch).argmax(axis=1)
-
-# %% ../notebooks/03_double_dqn.ipynb #c045e
-@patch
-def act(self: DQNAgent, obs: Any, epsilon: float, rng: np.random.Generator) -> int:
-    """Epsilon-greedy action for one observation (obs_dim,): with probability epsilon in [0, 1] a uniform
-    action from range(n_actions), else the greedy one. Returns an int; ValueError names a bad argument."""
-    epsilon, rng = check_real("epsilon", epsilon, 0.0, 1.0), check_rng("rng", rng)
-    obs = check_array("obs", obs, (self.obs_dim,), np.float32)
-    if rng.random() < epsilon:
-        return int(rng.integers(self.n_actions))
-    return int(self.greedy_actions(obs[None])[0])
-
-# %% ../notebooks/03_double_dqn.ipynb #c052a
-@patch
-def state_dict(self: DQNAgent) -> dict[str, Any]:
-    """A deep copy of both networks, the optimizer, the gradient-step count and the config (not what belongs
-    to the training loop: the replay buffer, random generators, environment-step count)."""
-    return copy.deepcopy({"obs_dim": self.obs_dim, "n_actions": self.n_actions, "config": asdict(self.config),
-                          "online_net": self.online_net.state_dict(), "target_net": self.target_net.state_dict(),
-                          "optimizer": self.optimizer.state_dict(), "gradient_steps": self.gradient_steps})
-
-# %% ../notebooks/03_double_dqn.ipynb #c052c
-@patch
-def load_state_dict(self: DQNAgent, state: dict[str, Any]) -> None:
-    """Restore (a copy of) a `state_dict()`; the optimizer's learning rate is reset to this agent's
-    `config.lr`. Raises ValueError if obs_dim, n_actions or hidden_sizes differ from this agent's."""
-    found = (state["obs_dim"], state["n_actions"], tuple(state["config"]["hidden_sizes"]))
-    if found != (self.obs_dim, self.n_actions, self.config.hidden_sizes):
-        raise ValueError(f"state has (obs_dim, n_actions, hidden_sizes) = {found}, this agent "
-                         f"{(self.obs_dim, self.n_actions, self.config.hidden_sizes)}")
-    state = copy.deepcopy(state)
-    online, target, optimizer = state["online_net"], state["target_net"], state["optimizer"]  # KeyError first
-    self.online_net.load_state_dict(online)
-    self.target_net.load_state_dict(target)
-    self.optimizer.load_state_dict(optimizer)
-    for group in self.optimizer.param_groups:  # the agent's config, not the checkpoint, sets the rate
-        group["lr"] = self.config.lr
-    self.gradient_steps = int(state["gradient_steps"])
+    return UpdateResult(loss=float(loss.detach()), td_errors=(td_target - q_taken.detach()).abs().numpy())
