@@ -60,9 +60,10 @@ class AgentConfig:
             check_bool(switch, getattr(self, switch))
         object.__setattr__(self, "hidden_sizes", check_shape("hidden_sizes", self.hidden_sizes))
         check_real("gamma", self.gamma, 0.0, 1.0)
-        for name in ("lr", "tau", "adam_eps", "huber_delta", "grad_clip_norm"):  # > 0; None turns the last two off
-            if name in ("lr", "tau", "adam_eps") or getattr(self, name) is not None:
-                check_real(name, getattr(self, name), 0.0, 1.0 if name == "tau" else float("inf"), low_open=True)
+        check_real("tau", self.tau, 0.0, 1.0, low_open=True)
+        for name in ("lr", "adam_eps", "huber_delta", "grad_clip_norm"):  # each > 0; None turns the last two off
+            if getattr(self, name) is not None or name in ("lr", "adam_eps"):
+                check_real(name, getattr(self, name), 0.0, low_open=True)
         if self.target_sync_every is not None:
             check_int("target_sync_every", self.target_sync_every, 1)
         betas = check_array("adam_betas", self.adam_betas, (None,), low=0.0, high=1.0)

@@ -133,7 +133,8 @@ class TrainHistory:
 
 class TrainResult(NamedTuple):
     """What `train` returns: the history, the agent with its last weights (None if Ctrl-C came before it existed),
-    and a copy of `agent.state_dict()` taken at the confirmed solve (None if unsolved; differs only with full_budget)."""
+    and a copy of `agent.state_dict()` taken at the confirmed solve (None if unsolved; other weights only with
+    full_budget)."""
 
     history: TrainHistory
     agent: DQNAgent | None
