@@ -45,10 +45,12 @@ def write_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> Pat
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    with contextlib.suppress(OSError), contextlib.ExitStack() as stack:  # the rename made durable (POSIX)
+    with contextlib.suppress(OSError):  # the rename made durable (POSIX); some file systems refuse: it is done anyway
         folder = os.open(path.parent, os.O_RDONLY)
-        stack.callback(os.close, folder)
-        os.fsync(folder)  # some file systems refuse: the rename is done anyway
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
     return path
 
 
@@ -85,8 +87,10 @@ def write_run(out: str | Path, history: TrainHistory, agent: DQNAgent | None, co
     finite = last is not None and all(bool(torch.isfinite(weight).all())  # NaN weights would load, and play nonsense
                                       for net in ("online_net", "target_net") for weight in last[net].values())
     files = {"last": LAST if finite else None, "solved": None}
-    if history.solved:  # a full_budget run trained on past its solve (keeping a copy then, if any); others stopped
-        files["solved"] = (SOLVED if solved_state is not None else None) if config.full_budget else files["last"]
+    if history.solved and config.full_budget:  # trained on past its solve: the copy kept then, if any
+        files["solved"] = SOLVED if solved_state is not None else None
+    elif history.solved:  # stopped at its solve: its last weights are the solved ones
+        files["solved"] = files["last"]
     for name, state in ((LAST, last), (SOLVED, solved_state)):
         if name in files.values():
             save_checkpoint(out / name, state, config)

@@ -136,4 +136,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{history.stop_reason}{how}: solved={history.solved} env_steps_to_solve={history.env_steps_to_solve} "
           f"final_eval_mean={history.final_eval_mean} wall_seconds={history.wall_seconds:.1f} -> {args.out / SUMMARY}",
           file=sys.stderr)
-    return 128 + signal.SIGTERM if sigterm.received else (128 + signal.SIGINT if history.interrupted else 0)
+    if sigterm.received:
+        return 128 + signal.SIGTERM
+    return 128 + signal.SIGINT if history.interrupted else 0

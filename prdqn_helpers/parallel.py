@@ -27,7 +27,11 @@ class Job:
 
 
 Task = tuple[Callable[[Job], Any], Job]  # a module-level function and the job it runs, in a worker
-Failure = NamedTuple("Failure", [("message", str)])  # what `run_each` yields for a task that raised: `one_line`
+
+
+class Failure(NamedTuple):
+    """What `run_each` yields for a task that raised: the error as `one_line`."""
+    message: str
 
 
 def train_job(job: Job, on_eval: Callable[[int, DQNAgent, ReplayBuffer], None] | None = None,
