@@ -61,8 +61,10 @@ class AgentConfig:
         object.__setattr__(self, "hidden_sizes", check_shape("hidden_sizes", self.hidden_sizes))
         check_real("gamma", self.gamma, 0.0, 1.0)
         check_real("tau", self.tau, 0.0, 1.0, low_open=True)
-        for name in ("lr", "adam_eps", "huber_delta", "grad_clip_norm"):  # each > 0; None turns the last two off
-            if getattr(self, name) is not None or name in ("lr", "adam_eps"):
+        for name in ("lr", "adam_eps"):
+            check_real(name, getattr(self, name), 0.0, low_open=True)
+        for name in ("huber_delta", "grad_clip_norm"):  # > 0, or None: off
+            if getattr(self, name) is not None:
                 check_real(name, getattr(self, name), 0.0, low_open=True)
         if self.target_sync_every is not None:
             check_int("target_sync_every", self.target_sync_every, 1)

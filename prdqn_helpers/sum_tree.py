@@ -31,13 +31,17 @@ class _WideTree:
         while sizes[-1] > self.root_width:
             sizes[-1] = -(-sizes[-1] // self.fanout) * self.fanout  # pad to whole rows of children
             sizes.append(sizes[-1] // self.fanout)
-        self.__setstate__({"_levels": [np.full(size, self.empty) for size in sizes]})  # and make the views
+        self._levels = [np.full(size, self.empty) for size in sizes]
+        self._make_views()
 
     def __getstate__(self) -> dict:  # a copy (deepcopy, pickle) makes its own views: copied ones would miss updates
         return {key: value for key, value in self.__dict__.items() if key not in ("_rows", "_leaves")}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self._make_views()
+
+    def _make_views(self) -> None:
         self._rows = [level.reshape(-1, self.fanout) for level in self._levels[:-1]]  # a row of children per parent
         self._leaves = self._levels[0][: self.capacity]
         self._leaves.flags.writeable = False
